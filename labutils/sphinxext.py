@@ -1,0 +1,248 @@
+"""Sphinx extension: the Claims ledger, chapter resources and cache invalidation.
+
+Add ``labutils.sphinxext`` to ``sphinx.extra_extensions`` in ``_config.yml``.
+It provides
+
+* ``{claims-ledger}``: a table of every :func:`labutils.claims.claim` in the
+  book (chapter, name, value, bounds, source), built from the records that
+  claims leave in the executed notebooks;
+* ``{chapter-resources}``: each chapter's run time and peak memory, from
+  :func:`labutils.report_resources`;
+* ``{package-versions}``: the installed versions of the packages listed in
+  the directive's body;
+* cache invalidation: jupyter-cache keys on notebook code only, so when any
+  path in ``labutils_watch`` changes (by content hash), the cache is cleared
+  and every notebook is executed again.
+
+The pattern follows ``sphinx.ext.todo``: records are collected per document
+into the environment while reading, and placeholder nodes are filled in when
+the doctrees are resolved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+from sphinx.util.docutils import SphinxDirective
+
+from .claims import RECORD_KEY
+
+logger = logging.getLogger(__name__)
+STAMP_NAME = "labutils-inputs.sha256"
+
+
+def inputs_hash(root: Path, paths: list[str]) -> str:
+    """sha256 over the names and contents of every file under ``paths``.
+
+    Caches (``__pycache__``, ``.pyc``) are skipped, so only real edits count.
+
+    Examples
+    --------
+    >>> len(inputs_hash(Path("."), ["no-such-path"]))
+    64
+    """
+    digest = hashlib.sha256()
+    for rel in sorted(paths):
+        base = root / rel
+        files = sorted(base.rglob("*")) if base.is_dir() else [base]
+        for path in files:
+            if not path.is_file() or "__pycache__" in path.parts or path.suffix == ".pyc":
+                continue
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+class claims_ledger(nodes.General, nodes.Element):
+    """Placeholder replaced by the ledger table."""
+
+
+class chapter_resources(nodes.General, nodes.Element):
+    """Placeholder replaced by the resources table."""
+
+
+class ClaimsLedgerDirective(SphinxDirective):
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        self.env.labutils_summary_docs = getattr(self.env, "labutils_summary_docs", set()) | {self.env.docname}
+        return [claims_ledger("")]
+
+
+class ChapterResourcesDirective(SphinxDirective):
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        self.env.labutils_summary_docs = getattr(self.env, "labutils_summary_docs", set()) | {self.env.docname}
+        return [chapter_resources("")]
+
+
+def _table(header: list[str], rows: list[list[nodes.Node | str]], widths: list[int]) -> nodes.table:
+    table = nodes.table(classes=["labutils-table"])
+    group = nodes.tgroup(cols=len(header))
+    table += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+
+    def make_row(cells: list[nodes.Node | str]) -> nodes.row:
+        row = nodes.row()
+        for cell in cells:
+            entry = nodes.entry()
+            entry += cell if isinstance(cell, nodes.Node) else nodes.paragraph(text=cell)
+            row += entry
+        return row
+
+    thead = nodes.thead()
+    thead += make_row(header)
+    tbody = nodes.tbody()
+    for cells in rows:
+        tbody += make_row(cells)
+    group += thead
+    group += tbody
+    return table
+
+
+class PackageVersionsDirective(SphinxDirective):
+    """Table of installed versions of the distributions named in the body."""
+
+    has_content = True
+
+    def run(self) -> list[nodes.Node]:
+        rows = []
+        for name in (line.strip() for line in self.content if line.strip()):
+            try:
+                rows.append([nodes.paragraph(text=name), nodes.paragraph(text=version(name))])
+            except PackageNotFoundError:
+                logger.warning(f"package-versions: {name!r} is not installed", location=self.get_location())
+        return [_table(["Package", "Version"], rows, [3, 2])]
+
+
+def _fmt(value: float | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value:.4g}"
+
+
+def _watch_cache(app: Sphinx) -> None:
+    """Clear jupyter-cache when a watched input changed since the last build."""
+    cache = Path(app.env.mystnb_config.execution_cache_path)
+    stamp = cache.parent / STAMP_NAME
+    current = inputs_hash(Path(app.srcdir), list(app.config.labutils_watch))
+    app.env.labutils_inputs_changed = not stamp.exists() or stamp.read_text() != current
+    if app.env.labutils_inputs_changed:
+        if cache.exists():
+            logger.info("labutils: watched inputs changed; clearing the execution cache")
+            shutil.rmtree(cache)
+        stamp.parent.mkdir(parents=True, exist_ok=True)
+        stamp.write_text(current)
+
+
+def _outdated(app: Sphinx, env: BuildEnvironment, added: set, changed: set, removed: set) -> list[str]:
+    extra = set()
+    if getattr(env, "labutils_inputs_changed", False):
+        extra |= {d for d in env.found_docs if Path(env.doc2path(d)).suffix in {".md", ".ipynb"}}
+        env.labutils_inputs_changed = False
+    if added or changed or removed or extra:
+        extra |= getattr(env, "labutils_summary_docs", set())
+    return sorted(extra - added - changed)
+
+
+def _collect(app: Sphinx, doctree: nodes.document) -> None:
+    """Read the claim and resource records of the document just parsed."""
+    env = app.env
+    docname = env.docname
+    store = env.__dict__.setdefault("labutils_records", {})
+    store.pop(docname, None)
+    meta = getattr(env, "nb_metadata", {}).get(docname, {})
+    if not meta.get("glue"):
+        return
+    glue_file = Path(env.mystnb_config.output_folder, *f"{docname}.glue.json".split("/"))
+    data = json.loads(glue_file.read_text(encoding="utf8"))
+    records = [out["metadata"][RECORD_KEY] for out in data.values() if RECORD_KEY in out.get("metadata", {})]
+    if records:
+        store[docname] = records
+
+
+def _purge(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    getattr(env, "labutils_records", {}).pop(docname, None)
+    getattr(env, "labutils_summary_docs", set()).discard(docname)
+
+
+def _merge(app: Sphinx, env: BuildEnvironment, docnames: set, other: BuildEnvironment) -> None:
+    env.__dict__.setdefault("labutils_records", {}).update(getattr(other, "labutils_records", {}))
+    env.labutils_summary_docs = getattr(env, "labutils_summary_docs", set()) | getattr(
+        other, "labutils_summary_docs", set()
+    )
+
+
+def _doc_link(app: Sphinx, fromdoc: str, docname: str) -> nodes.paragraph:
+    para = nodes.paragraph()
+    title = app.env.titles.get(docname)
+    ref = nodes.reference("", "", internal=True, refuri=app.builder.get_relative_uri(fromdoc, docname))
+    ref += nodes.Text(title.astext() if title else docname)
+    para += ref
+    return para
+
+
+def _resolve(app: Sphinx, doctree: nodes.document, fromdoc: str) -> None:
+    records: dict[str, list[dict[str, Any]]] = getattr(app.env, "labutils_records", {})
+    order = {name: i for i, name in enumerate(_toc_order(app))}
+    docs = sorted(records, key=lambda d: (order.get(d, len(order)), d))
+    for node in list(doctree.findall(claims_ledger)):
+        claim_docs = [d for d in docs if any(r["kind"] == "claim" for r in records[d])]
+        rows = [
+            [_doc_link(app, fromdoc, doc), nodes.paragraph("", "", nodes.literal(text=r["name"])),
+             _fmt(r["value"]), f"[{_fmt(r.get('lo'))}, {_fmt(r.get('hi'))}]", r.get("source") or ""]
+            for doc in claim_docs for r in records[doc] if r["kind"] == "claim"
+        ]
+        chapters = "1 chapter" if len(claim_docs) == 1 else f"{len(claim_docs)} chapters"
+        summary = nodes.paragraph(text=f"{len(rows)} claims in {chapters}, "
+                                       "each checked against its bounds when this site was built.")
+        node.replace_self([summary, _table(["Chapter", "Claim", "Value", "Bounds", "Source"], rows, [3, 4, 2, 2, 4])])
+    for node in list(doctree.findall(chapter_resources)):
+        rows = []
+        for doc in docs:
+            res = {r["name"]: r["value"] for r in records[doc] if r["kind"] == "resources"}
+            if res:
+                rows.append([_doc_link(app, fromdoc, doc), _fmt(res.get("_resources.seconds")),
+                             _fmt(res.get("_resources.peak_mib"))])
+        node.replace_self(_table(["Chapter", "Kernel run time (s)", "Peak memory (MiB)"], rows, [4, 2, 2]))
+
+
+def _toc_order(app: Sphinx) -> list[str]:
+    """Documents in reading order, following the toctree from the root."""
+    env = app.env
+    seen: list[str] = []
+
+    def walk(doc: str) -> None:
+        if doc in seen:
+            return
+        seen.append(doc)
+        for child in env.toctree_includes.get(doc, []):
+            walk(child)
+
+    walk(app.config.root_doc)
+    return seen
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    """Register the directives, config value and event handlers."""
+    app.add_config_value("labutils_watch", ["labutils", "data", "requirements.txt"], "env")
+    app.add_directive("claims-ledger", ClaimsLedgerDirective)
+    app.add_directive("chapter-resources", ChapterResourcesDirective)
+    app.add_directive("package-versions", PackageVersionsDirective)
+    app.connect("builder-inited", _watch_cache, priority=600)  # after myst-nb sets its paths
+    app.connect("env-get-outdated", _outdated)
+    app.connect("doctree-read", _collect)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    app.connect("doctree-resolved", _resolve)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

