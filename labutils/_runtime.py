@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 
+from ._checks import check_int
 from .claims import ClaimError, record
 
 __all__ = ["setup", "report_resources", "BUDGET_SECONDS", "BUDGET_MIB"]
@@ -38,8 +39,7 @@ def setup(seed: int = 0) -> None:
     --------
     >>> setup(seed=0)
     """
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise TypeError(f"seed must be a non-negative int, got {seed!r}.")
+    check_int("seed", seed, low=0)
     global _started
     _started = time.perf_counter()
     random.seed(seed)

@@ -17,6 +17,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._checks import check_int
+
 __all__ = [
     "FLIGHTS_FEATURES",
     "FLIGHTS_POST_OUTCOME",
@@ -121,15 +123,12 @@ def load_flights(*, n: int | None = None, seed: int = 0, keep_cancelled: bool = 
     """
     if not isinstance(keep_cancelled, bool):
         raise TypeError(f"keep_cancelled must be True or False, got {keep_cancelled!r}.")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
-        raise TypeError(f"seed must be an int, got {seed!r}.")
+    check_int("seed", seed)
     flights, weather, planes = _read_flights_tables()
     if not keep_cancelled:
         flights = flights[flights["arr_delay"].notna()]
     if n is not None:
-        if isinstance(n, bool) or not isinstance(n, (int, np.integer)):
-            raise TypeError(f"n must be an int or None, got {n!r}.")
-        if not 1 <= n <= len(flights):
+        if not 1 <= check_int("n", n) <= len(flights):
             raise ValueError(f"n must be between 1 and {len(flights)}, got {n}.")
         flights = flights.sample(n=n, random_state=seed)
     planes = planes[["tailnum", "year", "seats", "engines"]].rename(
@@ -178,11 +177,8 @@ def make_noise_classification(
     >>> X.shape, int(y.sum())
     ((50, 5000), 25)
     """
-    for label, value, low in (("n_samples", n_samples, 2), ("n_features", n_features, 1)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{label} must be an int, got {value!r}.")
-        if value < low:
-            raise ValueError(f"{label} must be at least {low}, got {value}.")
+    check_int("n_samples", n_samples, low=2)
+    check_int("n_features", n_features, low=1)
     rng = np.random.RandomState(seed)
     X = rng.standard_normal((n_samples, n_features))
     if balanced:
@@ -228,11 +224,8 @@ def make_grouped_classification(
     >>> X.shape, len(set(groups))
     ((20, 5), 5)
     """
-    for label, value, low in (("n_groups", n_groups, 2), ("group_size", group_size, 1)):
-        if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
-            raise TypeError(f"{label} must be an int, got {value!r}.")
-        if value < low:
-            raise ValueError(f"{label} must be at least {low}, got {value}.")
+    check_int("n_groups", n_groups, low=2)
+    check_int("group_size", group_size, low=1)
     if isinstance(group_sd, bool) or not isinstance(group_sd, (int, float)) or not group_sd >= 0:
         raise ValueError(f"group_sd must be a non-negative number, got {group_sd!r}.")
     rng = np.random.default_rng(seed)

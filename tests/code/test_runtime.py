@@ -15,10 +15,10 @@ def test_setup_applies_the_book_style():
     assert mpl.rcParams["axes.prop_cycle"].by_key()["color"][0] == PALETTE[0]
 
 
-@pytest.mark.parametrize("seed", [-1, 1.5, "0", True])
-def test_setup_rejects_bad_seed(seed):
+@pytest.mark.parametrize(("seed", "error"), [(-1, ValueError), (1.5, TypeError), ("0", TypeError), (True, TypeError)])
+def test_setup_rejects_bad_seed(seed, error):
     "setup: the seed is a non-negative int"
-    with pytest.raises(TypeError, match="seed"):
+    with pytest.raises(error, match="seed"):
         labutils.setup(seed=seed)
 
 
