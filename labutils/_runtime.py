@@ -10,6 +10,7 @@ import tokenize
 import warnings
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from ._checks import check_int
 from .claims import ClaimError, record
@@ -25,9 +26,11 @@ _started: float | None = None
 
 
 def setup(seed: int = 0) -> None:
-    """Prepare a chapter's kernel: seeds, plot style, quiet warnings, a start time.
+    """Prepare a chapter's kernel: seeds, threads, plot style, quiet warnings, a start time.
 
-    Call it once in the first (hidden) cell of every chapter.
+    Call it once in the first (hidden) cell of every chapter. BLAS runs on one
+    thread: the book's matrices are small, and extra BLAS threads cost more
+    than they save, badly so when the cores are shared (Binder, a busy laptop).
 
     Parameters
     ----------
@@ -44,6 +47,7 @@ def setup(seed: int = 0) -> None:
     _started = time.perf_counter()
     random.seed(seed)
     np.random.seed(seed)
+    threadpool_limits(limits=1, user_api="blas")
     # Progress bars without ipywidgets print a machine path to stderr.
     warnings.filterwarnings("ignore", message="IProgress not found")
     from .plotting import use_style

@@ -131,9 +131,9 @@ def load_flights(*, n: int | None = None, seed: int = 0, keep_cancelled: bool = 
         if not 1 <= check_int("n", n) <= len(flights):
             raise ValueError(f"n must be between 1 and {len(flights)}, got {n}.")
         flights = flights.sample(n=n, random_state=seed)
-    planes = planes[["tailnum", "year", "seats", "engines"]].rename(
+    planes = planes[["tailnum", "year", "seats", "engines"]].astype({"seats": float, "engines": float}).rename(
         columns={"year": "plane_year", "seats": "plane_seats", "engines": "plane_engines"}
-    )
+    )  # float, so that flights without a known aircraft (NaN) never change the dtype
     df = (
         flights.merge(weather[["origin", "time_hour", *_WEATHER]], on=["origin", "time_hour"], how="left")
         .merge(planes, on="tailnum", how="left")

@@ -42,3 +42,11 @@ def test_report_resources_fails_over_budget(monkeypatch):
     monkeypatch.setattr(_runtime, "BUDGET_MIB", 1.0)
     with pytest.raises(ClaimError, match="over its 1 MiB budget"):
         labutils.report_resources()
+
+
+def test_setup_runs_blas_on_one_thread():
+    "setup: BLAS is limited to one thread, so shared cores do not collapse run times"
+    from threadpoolctl import threadpool_info
+
+    labutils.setup()
+    assert all(pool["num_threads"] == 1 for pool in threadpool_info() if pool["user_api"] == "blas")

@@ -56,6 +56,7 @@ def test_chapter_contract(md):
     assert "claim(" in text and "{glue:text}" in text
     assert re.search(r"^## Summary", text, re.M) and re.search(r"^## Exercises", text, re.M)
     assert "{solution-start}" in text and "{cite}" in text
+    assert "{bibliography}" not in text, "cite from the shared References page; no per-chapter bibliography"
     assert f"chapters/{md.stem}" in _toc_files(), "add the chapter to _toc.yml"
 
 
