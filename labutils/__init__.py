@@ -2,16 +2,24 @@
 
 Each module belongs to the chapter that introduces it:
 
-* :mod:`labutils.claims` — numbers the prose states, checked at build time.
-* :mod:`labutils.datasets` — offline data with checksums, synthetic generators.
-* :mod:`labutils.evaluation` — scoring helpers shared by chapters.
-* :mod:`labutils.leakage` — leakage screening and time-based splits.
+* :mod:`labutils.claims` — numbers the prose states, checked at build time ("Data leakage").
+* :mod:`labutils.datasets` — offline data with checksums, synthetic generators ("Data leakage").
+* :mod:`labutils.evaluation` — held-out scores, cost curves and thresholds
+  ("Data leakage", "Problem framing").
+* :mod:`labutils.eda` — column profiles, rates with intervals, ECDFs ("Exploratory data analysis").
+* :mod:`labutils.optim` — gradient descent from scratch ("Mathematics for ML").
+* :mod:`labutils.stats` — Bayes' rule, bootstrap intervals, bias–variance ("Mathematics for ML").
+* :mod:`labutils.features` — cyclical encodings, missingness with known ground truth,
+  selection recall ("Feature engineering").
+* :mod:`labutils.validation` — the flights data contract and a quality gate
+  ("Data validation and contracts").
+* :mod:`labutils.leakage` — leakage screening and time-based splits ("Data leakage").
 * :mod:`labutils.plotting` — the book's figure style.
 * :mod:`labutils.sphinxext` — the Sphinx extension behind the Claims ledger
   and the Runtime report (used by the build, not by chapters).
 """
 
-from . import claims, datasets, evaluation, leakage, plotting
+from . import claims, datasets, eda, evaluation, features, leakage, optim, plotting, stats, validation
 from ._runtime import BUDGET_MIB, BUDGET_SECONDS, report_resources, setup
 
 __all__ = [
@@ -19,10 +27,15 @@ __all__ = [
     "BUDGET_SECONDS",
     "claims",
     "datasets",
+    "eda",
     "evaluation",
+    "features",
     "leakage",
+    "optim",
     "plotting",
     "report_resources",
     "setup",
+    "stats",
+    "validation",
 ]
 __version__ = "0.1.0"
