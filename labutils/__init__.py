@@ -13,13 +13,18 @@ Each module belongs to the chapter that introduces it:
   selection recall ("Feature engineering").
 * :mod:`labutils.validation` — the flights data contract and a quality gate
   ("Data validation and contracts").
+* :mod:`labutils.fairness` — the shared Adult model, group rates with bootstrap intervals,
+  four-fifths ratio, Chouldechova's identity, reweighing, fairness over time
+  ("Bias and fairness tracking").
+* :mod:`labutils.modelcard` — model cards and dataset summaries ("Model cards and datasheets").
 * :mod:`labutils.leakage` — leakage screening and time-based splits ("Data leakage").
 * :mod:`labutils.plotting` — the book's figure style.
 * :mod:`labutils.sphinxext` — the Sphinx extension behind the Claims ledger
   and the Runtime report (used by the build, not by chapters).
 """
 
-from . import claims, datasets, eda, evaluation, features, leakage, optim, plotting, stats, validation
+from . import (claims, datasets, eda, evaluation, fairness, features, leakage, modelcard, optim, plotting,
+               stats, validation)
 from ._runtime import BUDGET_MIB, BUDGET_SECONDS, report_resources, setup
 
 __all__ = [
@@ -29,8 +34,10 @@ __all__ = [
     "datasets",
     "eda",
     "evaluation",
+    "fairness",
     "features",
     "leakage",
+    "modelcard",
     "optim",
     "plotting",
     "report_resources",
