@@ -9,7 +9,7 @@ It provides
 * ``{chapter-resources}``: each chapter's run time and peak memory, from
   :func:`labutils.report_resources`;
 * ``{package-versions}``: the installed versions of the packages listed in
-  the directive's body;
+  the directive's body, and the ``{pkgversion}`name``` role for one of them;
 * cache invalidation: jupyter-cache keys on notebook code only, so when any
   path in ``labutils_watch`` changes (by content hash), the cache is cleared
   and every notebook is executed again.
@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import platform
 import shutil
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -123,6 +124,16 @@ class PackageVersionsDirective(SphinxDirective):
             except PackageNotFoundError:
                 logger.warning(f"package-versions: {name!r} is not installed", location=self.get_location())
         return [_table(["Package", "Version"], rows, [3, 2])]
+
+
+def package_version_role(name, rawtext, text, lineno, inliner, options=None, content=None):
+    """``{pkgversion}`numpy``` renders the installed version of a distribution (``python`` too)."""
+    try:
+        found = platform.python_version() if text.strip().lower() == "python" else version(text.strip())
+    except PackageNotFoundError:
+        message = inliner.reporter.error(f"pkgversion: {text!r} is not installed", line=lineno)
+        return [inliner.problematic(rawtext, rawtext, message)], [message]
+    return [nodes.literal(rawtext, found)], []
 
 
 def _fmt(value: float | None) -> str:
@@ -239,6 +250,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("claims-ledger", ClaimsLedgerDirective)
     app.add_directive("chapter-resources", ChapterResourcesDirective)
     app.add_directive("package-versions", PackageVersionsDirective)
+    app.add_role("pkgversion", package_version_role)
     app.connect("builder-inited", _watch_cache, priority=600)  # after myst-nb sets its paths
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", _collect)

@@ -6,6 +6,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import numpy
 import pytest
 
 from labutils.sphinxext import inputs_hash
@@ -39,7 +40,7 @@ from labutils.claims import claim
 claim("probe.value", helper.VALUE, lo=0, hi=10, source="a test");
 ```
 
-The helper says {glue:text}`probe.value:.1f`.
+The helper says {glue:text}`probe.value:.1f`. Built with numpy {pkgversion}`numpy`.
 
 ```{claims-ledger}
 ```
@@ -85,6 +86,7 @@ def test_helper_change_reaches_the_built_page_and_ledger(tmp_path):
     text = _page_text(book)
     assert "The helper says 1.0" in text
     assert re.search(r"probe\.value 1 \[0, 10\] a test", text), text
+    assert f"Built with numpy {numpy.__version__}" in text
     second = _build(book, 2.0)  # page.md unchanged: only the watch can trigger re-execution
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
     assert "The helper says 2.0" in _page_text(book)
