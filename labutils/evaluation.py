@@ -14,6 +14,8 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.metrics import roc_auc_score
 
+from ._checks import check_1d, check_binary
+
 __all__ = ["best_threshold", "cost_curve", "holdout_auc"]
 
 
@@ -69,32 +71,6 @@ def holdout_auc(
         raise ValueError("the test set holds a single class; ROC-AUC is undefined.")
     model = clone(estimator).fit(train[features], np.asarray(train[target], dtype=int))
     return float(roc_auc_score(y_test, model.predict_proba(test[features])[:, 1]))
-
-
-def _as_1d(label: str, values: object) -> np.ndarray:
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise ValueError(f"{label} must be one-dimensional, got shape {array.shape}.")
-    if array.size == 0:
-        raise ValueError(f"{label} is empty; pass at least one decision.")
-    return array
-
-
-def _binary_labels(y_true: object) -> np.ndarray:
-    y = _as_1d("y_true", y_true)
-    if y.dtype == bool:
-        return y.astype(int)
-    if pd.isna(y).any():
-        raise ValueError("y_true has missing values; drop those rows first.")
-    if not np.issubdtype(y.dtype, np.number):
-        try:
-            y = y.astype(float)
-        except (TypeError, ValueError) as err:
-            raise TypeError(f"y_true must hold 0/1 or booleans, got dtype {y.dtype}.") from err
-    levels = np.unique(y)
-    if not np.isin(levels, [0, 1]).all():
-        raise ValueError(f"y_true must hold only 0 and 1 (1 = positive), got values {levels[:5].tolist()}.")
-    return y.astype(int)
 
 
 def _cost(label: str, value: object) -> float:
@@ -155,8 +131,8 @@ def cost_curve(
     3       0.80        0.25             0       1           1.25
     4        inf        0.00             0       2           2.50
     """
-    y = _binary_labels(y_true)
-    score = _as_1d("y_score", y_score)
+    y = check_binary("y_true", y_true)
+    score = check_1d("y_score", y_score)
     if len(score) != len(y):
         raise ValueError(f"y_true has {len(y)} values but y_score has {len(score)}; pass one score per label.")
     if not np.issubdtype(score.dtype, np.number) or score.dtype == bool:
@@ -170,7 +146,7 @@ def cost_curve(
     if thresholds is None:
         cuts = np.append(np.unique(score), np.inf)
     else:
-        cuts = _as_1d("thresholds", thresholds)
+        cuts = check_1d("thresholds", thresholds)
         if not np.issubdtype(cuts.dtype, np.number) or cuts.dtype == bool:
             raise TypeError(f"thresholds must be numeric, got dtype {cuts.dtype}.")
         cuts = np.sort(cuts.astype(float))

@@ -19,7 +19,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.model_selection import train_test_split
 from xgboost import XGBClassifier
 
-from ._checks import check_int
+from ._checks import check_binary, check_int
 from .datasets import ADULT_TARGET, load_adult
 
 __all__ = [
@@ -96,21 +96,6 @@ def adult_model(*, seed: int = 0) -> XGBClassifier:
     )  # fmt: skip
 
 
-def _labels(label: str, values: object) -> np.ndarray:
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise ValueError(f"{label} must be one-dimensional, got shape {array.shape}.")
-    if array.size == 0:
-        raise ValueError(f"{label} is empty; pass at least one row.")
-    if pd.isna(array).any():
-        raise ValueError(f"{label} has missing values; drop those rows first.")
-    if array.dtype == bool:
-        return array.astype(int)
-    if not np.issubdtype(array.dtype, np.number) or not np.isin(array, [0, 1]).all():
-        raise ValueError(f"{label} must hold only 0 and 1 (1 = positive), got values {np.unique(array)[:5].tolist()}.")
-    return array.astype(int)
-
-
 def _groups(sensitive: object, n: int) -> np.ndarray:
     array = np.asarray(sensitive, dtype=object)
     if array.ndim != 1 or len(array) != n:
@@ -123,8 +108,8 @@ def _groups(sensitive: object, n: int) -> np.ndarray:
 
 
 def _checked(y_true: object, y_pred: object, sensitive: object) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    y = _labels("y_true", y_true)
-    y_hat = _labels("y_pred", y_pred)
+    y = check_binary("y_true", y_true)
+    y_hat = check_binary("y_pred", y_pred)
     if len(y_hat) != len(y):
         raise ValueError(f"y_true and y_pred must have the same length, got {len(y)} and {len(y_hat)}.")
     return y, y_hat, _groups(sensitive, len(y))
@@ -243,7 +228,7 @@ def four_fifths_ratio(y_pred: object, sensitive: object) -> float:
     >>> four_fifths_ratio([1, 1, 0, 0, 1, 0, 0, 0], ["a"] * 4 + ["b"] * 4)
     0.5
     """
-    y_hat = _labels("y_pred", y_pred)
+    y_hat = check_binary("y_pred", y_pred)
     groups = _groups(sensitive, len(y_hat))
     rates = pd.Series(y_hat).groupby(groups).mean()
     return float(rates.min() / rates.max()) if rates.max() > 0 else float("nan")
@@ -308,7 +293,7 @@ def reweighing_weights(y: object, sensitive: object) -> np.ndarray:
     array([0.66666667, 0.66666667, 0.66666667, 2.        , 2.        ,
            0.66666667, 0.66666667, 0.66666667])
     """
-    y_ = _labels("y", y)
+    y_ = check_binary("y", y)
     groups = _groups(sensitive, len(y_))
     frame = pd.DataFrame({"a": groups, "y": y_})
     p_a = frame["a"].map(frame["a"].value_counts(normalize=True))
@@ -339,7 +324,7 @@ def calibration_by_group(y_true: object, y_prob: object, sensitive: object, *, n
     >>> table[["group", "observed", "count"]].to_numpy().tolist()
     [['a', 0.0, 1], ['a', 1.0, 1], ['b', 0.0, 1], ['b', 1.0, 1]]
     """
-    y = _labels("y_true", y_true)
+    y = check_binary("y_true", y_true)
     prob = _probabilities("y_prob", y_prob)
     if prob.shape != y.shape or ((prob < 0) | (prob > 1)).any():
         raise ValueError(f"y_prob must hold one probability in [0, 1] per row ({len(y)}), got shape {prob.shape}.")
@@ -483,7 +468,7 @@ def fit_exponentiated_gradient(
     constraints = {"demographic_parity": DemographicParity, "equalized_odds": EqualizedOdds}
     if constraint not in constraints:
         raise ValueError(f"constraint must be one of {sorted(constraints)}, got {constraint!r}.")
-    y_ = _labels("y", y)
+    y_ = check_binary("y", y)
     groups = _groups(sensitive, len(y_))
     if isinstance(eps, bool) or not isinstance(eps, numbers.Real) or not eps > 0:
         raise ValueError(f"eps must be a positive number, got {eps!r}.")
