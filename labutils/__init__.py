@@ -17,13 +17,14 @@ Each module belongs to the chapter that introduces it:
   four-fifths ratio, Chouldechova's identity, reweighing, fairness over time
   ("Bias and fairness tracking").
 * :mod:`labutils.modelcard` — model cards and dataset summaries ("Model cards and datasheets").
+* :mod:`labutils.models` — the shared flights time split and model ("Supervised models" on).
 * :mod:`labutils.leakage` — leakage screening and time-based splits ("Data leakage").
 * :mod:`labutils.plotting` — the book's figure style.
 * :mod:`labutils.sphinxext` — the Sphinx extension behind the Claims ledger
   and the Runtime report (used by the build, not by chapters).
 """
 
-from . import (claims, datasets, eda, evaluation, fairness, features, leakage, modelcard, optim, plotting,
+from . import (claims, datasets, eda, evaluation, fairness, features, leakage, modelcard, models, optim, plotting,
                stats, validation)
 from ._runtime import BUDGET_MIB, BUDGET_SECONDS, report_resources, setup
 
@@ -38,6 +39,7 @@ __all__ = [
     "features",
     "leakage",
     "modelcard",
+    "models",
     "optim",
     "plotting",
     "report_resources",
