@@ -15,7 +15,7 @@ NBVAL    := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_saniti
 
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
 
-.PHONY: help install book test unit sync-check nbval book-check references lab browser clean
+.PHONY: help install book test unit sync-check nbval book-check site references lab browser clean
 
 help:
 	@sed -n '1,5p' Makefile
@@ -38,7 +38,7 @@ book: $(STAMP)
 
 test: $(STAMP) browser
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory unit sync-check nbval book book-check && \
+	$(MAKE) --no-print-directory unit sync-check nbval book book-check site && \
 	echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
 unit: $(STAMP)
@@ -65,6 +65,11 @@ nbval: $(STAMP)
 book-check: $(STAMP)
 	$(BIN)/pytest tests/book
 
+# Every built page in headless Chromium (Debian's, driven by Playwright): console errors,
+# images, rendered math, offline, links. Screenshots land in _build/site-test/.
+site: $(STAMP) browser
+	$(BIN)/pytest tests/site
+
 # Re-execute chapters and store their outputs as the reference (all, or CHAPTER=chapters/x.md).
 references: $(STAMP)
 	@for md in $(or $(CHAPTER),$(CHAPTERS)); do \
@@ -83,9 +88,9 @@ lab: $(STAMP)
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Chromium for the offline-site test..."; \
+	    echo "Installing Chromium for the site tests..."; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "note: chromium not found; the offline-site browser test will be skipped (it is required in CI)."; fi; }
+	  else echo "note: chromium not found; the site tests will be skipped (they are required in CI)."; fi; }
 
 clean:
 	rm -rf _build .pytest_cache

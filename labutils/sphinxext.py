@@ -12,7 +12,10 @@ It provides
   the directive's body, and the ``{pkgversion}`name``` role for one of them;
 * cache invalidation: jupyter-cache keys on notebook code only, so when any
   path in ``labutils_watch`` changes (by content hash), the cache is cleared
-  and every notebook is executed again.
+  and every notebook is executed again;
+* one copy of each page script: sphinx-thebe 0.3.1 registers its inline
+  configuration script twice, and the second ``const THEBE_JS_URL`` is a
+  JavaScript error in every page's console.
 
 The pattern follows ``sphinx.ext.todo``: records are collected per document
 into the environment while reading, and placeholder nodes are filled in when
@@ -244,6 +247,17 @@ def _toc_order(app: Sphinx) -> list[str]:
     return seen
 
 
+def _unique_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
+    """Drop repeated script entries (same source or inline body, same attributes) from a page."""
+    seen, unique = set(), []
+    for js in context.get("script_files", []):
+        key = (getattr(js, "filename", str(js)) or "", tuple(sorted(getattr(js, "attributes", {}).items())))
+        if key not in seen:
+            seen.add(key)
+            unique.append(js)
+    context["script_files"] = unique
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     """Register the directives, config value and event handlers."""
     app.add_config_value("labutils_watch", ["labutils", "data", "requirements.txt"], "env")
@@ -257,4 +271,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
     app.connect("doctree-resolved", _resolve)
+    app.connect("html-page-context", _unique_scripts, priority=900)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy
 import pytest
 
-from labutils.sphinxext import inputs_hash
+from labutils.sphinxext import _unique_scripts, inputs_hash
 
 BIN = Path(sys.executable).parent
 
@@ -109,3 +109,15 @@ def test_a_claim_out_of_bounds_fails_the_build(tmp_path):
     assert result.returncode != 0
     assert "ClaimError" in result.stdout + result.stderr
     assert "'probe.value' = 11.0 is above its upper bound 10" in result.stdout + result.stderr
+
+
+def test_repeated_scripts_are_dropped_from_a_page():
+    "a script registered twice (sphinx-thebe's config: once with filename None, once '') appears once"
+    from sphinx.builders.html._assets import _JavaScript
+
+    body = 'const THEBE_JS_URL = "x";'
+    context = {"script_files": [_JavaScript("a.js"), _JavaScript(None, body=body),
+                                _JavaScript("", body=body), _JavaScript("b.js"), _JavaScript("a.js")]}
+    _unique_scripts(None, "page", "page.html", context, None)
+    assert [(js.filename, js.attributes) for js in context["script_files"]] == [
+        ("a.js", {}), (None, {"body": body}), ("b.js", {})]
