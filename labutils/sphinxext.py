@@ -13,6 +13,9 @@ It provides
 * cache invalidation: jupyter-cache keys on notebook code only, so when any
   path in ``labutils_watch`` changes (by content hash), the cache is cleared
   and every notebook is executed again;
+* ``{featured-figure}``: a figure glued in a chapter (``myst_nb.glue(key, fig,
+  display=False)`` in the cell that also shows it) pasted into another page
+  with its alt text and a caption, for the results gallery;
 * one copy of each page script: sphinx-thebe 0.3.1 registers its inline
   configuration script twice, and the second ``const THEBE_JS_URL`` is a
   JavaScript error in every page's console.
@@ -33,9 +36,11 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util.docutils import SphinxDirective
 
 from .claims import RECORD_KEY
@@ -247,6 +252,54 @@ def _toc_order(app: Sphinx) -> list[str]:
     return seen
 
 
+class FeaturedFigureDirective(SphinxDirective):
+    """Paste a figure glued in another chapter, with alt text and a caption.
+
+    The argument is the glue key; ``:doc:`` is the chapter's source file relative
+    to this page and ``:alt:`` the image's alt text; the content is the caption.
+    myst-nb's cross-document glue (``{glue:any}`` with ``:doc:``) does the pasting
+    but gives the image no alt text, so :class:`FeaturedFigureAlt` adds it.
+    """
+
+    required_arguments = 1
+    has_content = True
+    option_spec = {"doc": directives.unchanged_required, "alt": directives.unchanged_required}
+
+    def run(self) -> list[nodes.Node]:
+        from myst_nb.ext.glue.utils import PendingGlueReferenceError, create_pending_glue_ref
+
+        missing = [name for name in ("doc", "alt") if not self.options.get(name, "").strip()]
+        if missing or not self.content:
+            raise self.error(f"featured-figure needs :doc:, :alt: and a caption; missing {missing or ['caption']}.")
+        try:
+            ref = create_pending_glue_ref(self.state.document, *self.get_source_info(), self.options["doc"],
+                                          self.arguments[0])
+        except PendingGlueReferenceError as exc:
+            raise self.error(str(exc)) from exc
+        figure = nodes.figure("", ref, classes=["featured-figure"], featured_alt=self.options["alt"])
+        caption = nodes.Element()
+        self.state.nested_parse(self.content, self.content_offset, caption)
+        figure += nodes.caption("", "", *caption[0].children)
+        figure += caption.children[1:]
+        return [figure]
+
+
+class FeaturedFigureAlt(SphinxPostTransform):
+    """Give each featured figure's pasted image its alt text (after myst-nb pastes it, priority 5)."""
+
+    default_priority = 6
+
+    def run(self, **kwargs: Any) -> None:
+        for figure in self.document.findall(nodes.figure):
+            if "featured_alt" not in figure:
+                continue
+            images = list(figure.findall(nodes.image))
+            if not images:
+                logger.warning("featured figure %r pasted no image", figure["featured_alt"][:40], location=figure)
+            for image in images:
+                image["alt"] = figure["featured_alt"]
+
+
 def _unique_scripts(app: Sphinx, pagename: str, templatename: str, context: dict, doctree: Any) -> None:
     """Drop repeated script entries (same source or inline body, same attributes) from a page."""
     seen, unique = set(), []
@@ -265,6 +318,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("chapter-resources", ChapterResourcesDirective)
     app.add_directive("package-versions", PackageVersionsDirective)
     app.add_role("pkgversion", package_version_role)
+    app.add_directive("featured-figure", FeaturedFigureDirective)
+    app.add_post_transform(FeaturedFigureAlt)
     app.connect("builder-inited", _watch_cache, priority=600)  # after myst-nb sets its paths
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", _collect)

@@ -121,3 +121,37 @@ def test_repeated_scripts_are_dropped_from_a_page():
     _unique_scripts(None, "page", "page.html", context, None)
     assert [(js.filename, js.attributes) for js in context["script_files"]] == [
         ("a.js", {}), (None, {"body": body}), ("b.js", {})]
+
+
+@pytest.mark.slow
+def test_featured_figure_pastes_a_glued_chapter_figure_with_alt_text(tmp_path):
+    "featured-figure: a figure glued in one page appears on another with its alt text and caption"
+    (tmp_path / "_config.yml").write_text(CONFIG.format(watch=""))
+    (tmp_path / "_toc.yml").write_text("format: jb-book\nroot: gallery\nchapters:\n  - file: page\n")
+    (tmp_path / "page.md").write_text(PAGE.split("```{code-cell}")[0] + textwrap.dedent("""\
+        ```{code-cell} ipython3
+        import matplotlib.pyplot as plt
+        from myst_nb import glue
+        fig, ax = plt.subplots()
+        ax.plot([1, 3, 2])
+        glue("probe_fig", fig, display=False)
+        plt.show()
+        ```
+        """))
+    (tmp_path / "gallery.md").write_text(textwrap.dedent("""\
+        # Gallery
+
+        ```{featured-figure} probe_fig
+        :doc: page.md
+        :alt: A line that rises from one to three and falls to two.
+
+        The probe's finding, with a link back to {doc}`page`.
+        ```
+        """))
+    result = subprocess.run([BIN / "jupyter-book", "build", str(tmp_path), "-W", "-n", "--keep-going"],
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    html = (tmp_path / "_build" / "html" / "gallery.html").read_text()
+    img = re.search(r'<img alt="A line that rises from one to three and falls to two." src="([^"]+)"', html)
+    assert img and (tmp_path / "_build" / "html" / img.group(1)).exists()
+    assert 'href="page.html"' in html and "The probe’s finding" in html
