@@ -20,31 +20,32 @@ Each module belongs to the chapter that introduces it:
 * :mod:`labutils.models` — the shared flights time split and model ("Supervised models" on).
 * :mod:`labutils.leakage` — leakage screening and time-based splits ("Data leakage").
 * :mod:`labutils.plotting` — the book's figure style.
+* :mod:`labutils.mlops` — the ML Test Score and a Dockerfile linter ("MLOps and CI/CD").
 * :mod:`labutils.sphinxext` — the Sphinx extension behind the Claims ledger
   and the Runtime report (used by the build, not by chapters).
+
+Modules are imported on first use, so ``import labutils.serving`` in the serving
+image needs only the serving stack (no plotting, fairness or validation packages).
 """
 
-from . import (claims, datasets, eda, evaluation, fairness, features, leakage, modelcard, models, optim, plotting,
-               stats, validation)
-from ._runtime import BUDGET_MIB, BUDGET_SECONDS, report_resources, setup
+import importlib
+from typing import Any
 
-__all__ = [
-    "BUDGET_MIB",
-    "BUDGET_SECONDS",
-    "claims",
-    "datasets",
-    "eda",
-    "evaluation",
-    "fairness",
-    "features",
-    "leakage",
-    "modelcard",
-    "models",
-    "optim",
-    "plotting",
-    "report_resources",
-    "setup",
-    "stats",
-    "validation",
-]
+_MODULES = ("claims", "datasets", "eda", "evaluation", "fairness", "features", "leakage", "mlops",
+            "modelcard", "models", "optim", "plotting", "stats", "validation")
+_RUNTIME = ("BUDGET_MIB", "BUDGET_SECONDS", "report_resources", "setup")
+
+__all__ = sorted(_MODULES + _RUNTIME)
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> Any:
+    if name in _MODULES:
+        return importlib.import_module(f".{name}", __name__)
+    if name in _RUNTIME:
+        return getattr(importlib.import_module("._runtime", __name__), name)
+    raise AttributeError(f"module 'labutils' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return __all__
