@@ -58,6 +58,8 @@ def flights_model(*, seed: int = 0, n_estimators: int = 200) -> XGBClassifier:
     Fit it on ``train[list(FLIGHTS_FEATURES)]`` and ``train[FLIGHTS_TARGET]`` from
     :func:`flights_split`; the categorical columns (carrier, origin, destination)
     are used natively and missing weather or aircraft values are handled by the trees.
+    It trains on one thread: on a busy or shared machine (Binder, CI) two OpenMP
+    threads that wait for each other made a fit ten times slower, not faster.
 
     Parameters
     ----------
@@ -77,6 +79,6 @@ def flights_model(*, seed: int = 0, n_estimators: int = 200) -> XGBClassifier:
     check_int("n_estimators", n_estimators, low=1)
     return XGBClassifier(
         n_estimators=n_estimators, max_depth=6, learning_rate=0.1, tree_method="hist",
-        enable_categorical=True, max_cat_to_onehot=1, n_jobs=2, random_state=seed,
+        enable_categorical=True, max_cat_to_onehot=1, n_jobs=1, random_state=seed,
         eval_metric="logloss",
     )  # fmt: skip
