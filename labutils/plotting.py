@@ -12,7 +12,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-__all__ = ["PALETTE", "use_style", "dotplot"]
+__all__ = ["PALETTE", "dotplot", "feature_figure", "use_style"]
 
 #: Okabe & Ito (2008) colour-blind-safe palette, without black.
 PALETTE = (
@@ -149,3 +149,43 @@ def dotplot(
     if hue or reference_label:
         ax.legend(loc="best", fontsize=9)
     return ax
+
+
+def feature_figure(name: str, fig: plt.Figure) -> None:
+    """Store a chapter's figure under ``name`` for the "Featured model results" gallery.
+
+    Call it in the figure's cell just before ``plt.show()``. The figure is kept
+    as a hidden myst-nb glue record (the same PNG the cell shows), which the
+    gallery pastes with ``{featured-figure}``; nothing is displayed twice.
+    Outside a Jupyter kernel this does nothing.
+
+    Parameters
+    ----------
+    name : str
+        The glue key, ``gallery_<chapter>_<what>`` by convention.
+    fig : matplotlib Figure
+
+    Examples
+    --------
+    >>> fig, ax = plt.subplots()
+    >>> feature_figure("gallery_demo_line", fig)
+    >>> plt.close(fig)
+    """
+    from .claims import GLUE_PREFIX, _NAME
+
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ValueError(f"name must be a glue key of letters, digits, '_', '.' or '-', got {name!r}.")
+    if not isinstance(fig, mpl.figure.Figure):
+        raise TypeError(f"fig must be a matplotlib Figure (plt.gcf()), got {type(fig).__name__}.")
+    from IPython import get_ipython
+
+    shell = get_ipython()
+    if shell is None or not hasattr(shell, "kernel"):
+        return
+    from IPython.core.formatters import format_display_data
+    from IPython.display import display
+
+    bundle, metadata = format_display_data(fig)
+    metadata["scrapbook"] = {"name": name, "mime_prefix": GLUE_PREFIX}
+    display({GLUE_PREFIX + mime: data for mime, data in bundle.items()}, raw=True, metadata=metadata)
+

@@ -8,7 +8,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
 
-from labutils.plotting import PALETTE, dotplot  # noqa: E402
+from labutils.plotting import PALETTE, dotplot, feature_figure  # noqa: E402
 
 
 @pytest.fixture
@@ -67,3 +67,14 @@ def test_dotplot_rejects_too_many_hue_levels():
     df = pd.DataFrame({"v": range(8), "g": ["a"] * 8, "h": list("abcdefgh")})
     with pytest.raises(ValueError, match="at most 7"):
         dotplot(df, x="v", y="g", hue="h", xlabel="v")
+
+
+def test_feature_figure_checks_its_arguments():
+    "feature_figure: a bad glue key or a non-figure is refused; outside a kernel it does nothing"
+    fig, _ = plt.subplots()
+    with pytest.raises(ValueError, match="glue key"):
+        feature_figure("has space", fig)
+    with pytest.raises(TypeError, match="Figure"):
+        feature_figure("gallery_x", "not a figure")
+    assert feature_figure("gallery_x", fig) is None
+    plt.close(fig)
