@@ -28,9 +28,11 @@ _started: float | None = None
 def setup(seed: int = 0) -> None:
     """Prepare a chapter's kernel: seeds, threads, plot style, quiet warnings, a start time.
 
-    Call it once in the first (hidden) cell of every chapter. BLAS runs on one
-    thread: the book's matrices are small, and extra BLAS threads cost more
-    than they save, badly so when the cores are shared (Binder, a busy laptop).
+    Call it once in the first (hidden) cell of every chapter. BLAS and OpenMP
+    run on one thread: the book's data are small, and extra threads cost more
+    than they save, badly so when the cores are shared (Binder, CI, a busy
+    laptop), where OpenMP threads waiting for each other made k-means and
+    XGBoost fits ten times slower.
 
     Parameters
     ----------
@@ -47,7 +49,7 @@ def setup(seed: int = 0) -> None:
     _started = time.perf_counter()
     random.seed(seed)
     np.random.seed(seed)
-    threadpool_limits(limits=1, user_api="blas")
+    threadpool_limits(limits=1)
     # Progress bars without ipywidgets print a machine path to stderr.
     warnings.filterwarnings("ignore", message="IProgress not found")
     from .plotting import use_style
