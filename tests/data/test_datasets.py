@@ -232,3 +232,62 @@ def test_biased_hiring_rejects_bad_input(kwargs, error):
 
     with pytest.raises(error):
         make_biased_hiring(**kwargs)
+
+
+def test_penguins_contract():
+    "load_penguins: 344 penguins of three species, two without measurements, eleven without sex"
+    from labutils.datasets import load_penguins
+
+    penguins = load_penguins()
+    assert penguins.shape == (344, 8)
+    assert penguins["species"].value_counts().to_dict() == {"Adelie": 152, "Gentoo": 124, "Chinstrap": 68}
+    measurements = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
+    assert (penguins[measurements].isna().sum() == 2).all()
+    assert penguins[measurements].isna().any(axis=1).sum() == 2
+    assert penguins["sex"].isna().sum() == 11
+    assert_allclose(penguins["body_mass_g"].mean(), 4201.754, atol=1e-3)
+
+
+def test_penguins_missing_package_names_it(monkeypatch):
+    "load_penguins: without palmerpenguins the error says what to install"
+    from labutils.datasets import load_penguins
+
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name: None)
+    with pytest.raises(ImportError, match=r"pip install palmerpenguins==0.1.6"):
+        load_penguins()
+
+
+def test_weather_key_and_timestamp():
+    "load_weather: (origin, time_hour) is unique, time_hour is a datetime, rows are sorted"
+    from labutils.datasets import load_weather
+
+    weather = load_weather()
+    assert weather["time_hour"].dtype.kind == "M"
+    assert not weather.duplicated(["origin", "time_hour"]).any()
+    assert set(weather["origin"]) == {"EWR", "JFK", "LGA"}
+    assert weather.equals(weather.sort_values(["origin", "time_hour"]).reset_index(drop=True))
+
+
+def test_weather_matches_the_flights_join(flights):
+    "load_weather: the hour-of-departure observation equals the weather load_flights joined"
+    from labutils.datasets import load_weather
+
+    weather = load_weather().rename(columns={"time_hour": "sched_hour"})
+    sample = flights.sample(5_000, random_state=0)
+    keyed = sample[["origin", "temp", "visib"]].assign(
+        origin=sample["origin"].astype(str), sched_hour=sample["sched_dep"].dt.floor("h"))
+    both = keyed.merge(weather, on=["origin", "sched_hour"], how="left", suffixes=("", "_w"))
+    same = (both["temp"] == both["temp_w"]) | (both["temp"].isna() & both["temp_w"].isna())
+    assert same.mean() > 0.999
+
+
+def test_penguins_checksum_mismatch_is_reported(monkeypatch, tmp_path):
+    "load_penguins: a changed CSV fails its sha256 check"
+    from labutils.datasets import load_penguins
+
+    source = datasets._package_dir("palmerpenguins", "0.1.6") / "data" / "penguins.csv"
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "penguins.csv").write_text(source.read_text() + "Adelie,Dream,40,18,190,3700,male,2009\n")
+    monkeypatch.setattr(datasets, "_package_dir", lambda *a: tmp_path)
+    with pytest.raises(ValueError, match="penguins.csv has sha256 .* the file changed"):
+        load_penguins()
