@@ -5,7 +5,8 @@ Each module belongs to the chapter that introduces it:
 * :mod:`labutils.claims` — numbers the prose states, checked at build time ("Data leakage").
 * :mod:`labutils.datasets` — offline data with checksums, synthetic generators ("Data leakage").
 * :mod:`labutils.evaluation` — held-out scores, cost curves and thresholds
-  ("Data leakage", "Problem framing").
+  ("Data leakage", "Problem framing"); calibration, bootstrap intervals, slices and
+  model-comparison tests ("Model evaluation deep dive").
 * :mod:`labutils.eda` — column profiles, rates with intervals, ECDFs ("Exploratory data analysis").
 * :mod:`labutils.optim` — gradient descent from scratch ("Mathematics for ML").
 * :mod:`labutils.stats` — Bayes' rule, bootstrap intervals, bias–variance ("Mathematics for ML").
@@ -18,6 +19,19 @@ Each module belongs to the chapter that introduces it:
   ("Bias and fairness tracking").
 * :mod:`labutils.modelcard` — model cards and dataset summaries ("Model cards and datasheets").
 * :mod:`labutils.models` — the shared flights time split and model ("Supervised models" on).
+* :mod:`labutils.benchmark` — fit time, latency, size and Pareto fronts ("Supervised models").
+* :mod:`labutils.clustering` — choosing k, DBSCAN's radius, segment-then-model ("Clustered models").
+* :mod:`labutils.erroranalysis` — worst slices with intervals ("Error analysis and iteration").
+* :mod:`labutils.tracking` — quiet MLflow, environment snapshots, a release gate
+  ("Reproducibility and experiment tracking").
+* :mod:`labutils.featurestore` — Feast's concepts on DuckDB and SQLite, a skew report
+  ("Feature stores and point-in-time correctness").
+* :mod:`labutils.serving` — a validated FastAPI app, a server in a thread, model bundles
+  ("Deployment strategies").
+* :mod:`labutils.deployment` — canary routing and judging, batch and streaming scoring,
+  shadow comparison ("Deployment strategies").
+* :mod:`labutils.drift` — PSI, drift reports, Page–Hinkley ("Monitoring, drift and retraining").
+* :mod:`labutils.scaling` — partitioned parquet scoring for Dask ("Scaling out with Dask").
 * :mod:`labutils.leakage` — leakage screening and time-based splits ("Data leakage").
 * :mod:`labutils.plotting` — the book's figure style.
 * :mod:`labutils.mlops` — the ML Test Score and a Dockerfile linter ("MLOps and CI/CD").
@@ -31,8 +45,9 @@ image needs only the serving stack (no plotting, fairness or validation packages
 import importlib
 from typing import Any
 
-_MODULES = ("claims", "datasets", "eda", "evaluation", "fairness", "features", "leakage", "mlops",
-            "modelcard", "models", "optim", "plotting", "stats", "validation")
+_MODULES = ("benchmark", "claims", "clustering", "datasets", "deployment", "drift", "eda", "erroranalysis",
+            "evaluation", "fairness", "features", "featurestore", "leakage", "mlops", "modelcard", "models",
+            "optim", "plotting", "scaling", "serving", "stats", "tracking", "validation")
 _RUNTIME = ("BUDGET_MIB", "BUDGET_SECONDS", "report_resources", "setup")
 
 __all__ = sorted(_MODULES + _RUNTIME)
