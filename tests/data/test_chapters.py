@@ -56,6 +56,9 @@ def test_chapter_contract(md):
     assert "claim(" in text and "{glue:text}" in text
     assert re.search(r"^## Summary", text, re.M) and re.search(r"^## Exercises", text, re.M)
     assert "{solution-start}" in text and "{cite}" in text
+    exercises = len(re.findall(r"^```\{exercise\}", text, re.M))
+    assert exercises >= 2, "a chapter ends with at least two exercises"
+    assert len(re.findall(r"^:class: dropdown", text, re.M)) >= exercises, "every solution is a dropdown"
     assert "{bibliography}" not in text, "cite from the shared References page; no per-chapter bibliography"
     assert f"chapters/{md.stem}" in _toc_files(), "add the chapter to _toc.yml"
 
