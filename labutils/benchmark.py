@@ -1,4 +1,8 @@
-"""Benchmarking classifiers on accuracy and cost: bootstrap AUC, timings, size, Pareto fronts.
+"""Benchmarking classifiers on accuracy and cost: paired AUC differences, timings, size, Pareto fronts.
+
+One model's AUC interval in general is :func:`labutils.evaluation.bootstrap_ci`; this module's
+vectorised AUC bootstrap serves the paired comparisons and the benchmark table, where a
+thousand resamples of several models must take well under a second.
 
 Introduced in the chapter "Supervised models" (``chapters/supervised.md``).
 """
@@ -15,7 +19,7 @@ import pandas as pd
 
 from ._checks import check_binary, check_int
 
-__all__ = ["bootstrap_auc", "paired_bootstrap_diff", "measure_model", "pareto_front"]
+__all__ = ["measure_model", "paired_bootstrap_diff", "pareto_front"]
 
 _CHUNK = 200  # resamples per block, to bound memory on large test sets
 
@@ -69,7 +73,7 @@ def _interval(values: np.ndarray, confidence: float) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def bootstrap_auc(
+def _bootstrap_auc(
     y_true: np.ndarray,
     y_score: np.ndarray,
     *,
@@ -102,7 +106,7 @@ def bootstrap_auc(
     Examples
     --------
     >>> y = np.array([0, 0, 1, 1, 0, 1, 0, 1])
-    >>> auc, low, high = bootstrap_auc(y, [0.1, 0.2, 0.8, 0.9, 0.3, 0.4, 0.6, 0.7])
+    >>> auc, low, high = _bootstrap_auc(y, [0.1, 0.2, 0.8, 0.9, 0.3, 0.4, 0.6, 0.7])
     >>> round(auc, 4), bool(low <= auc <= high)
     (0.9375, True)
     """
@@ -236,7 +240,7 @@ def measure_model(
         start = time.perf_counter()
         model.predict_proba(row)
         single.append(time.perf_counter() - start)
-    auc, low, high = bootstrap_auc(y_test, score, seed=seed)
+    auc, low, high = _bootstrap_auc(y_test, score, seed=seed)
     return {"auc": auc, "auc_low": low, "auc_high": high, "fit_s": fit_s,
             "single_row_s": float(np.median(single)), "batch_row_s": batch_s / len(y_test),
             "size_bytes": float(len(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)))}
