@@ -37,6 +37,8 @@ Each module belongs to the chapter that introduces it:
 * :mod:`labutils.mlops` — the ML Test Score and a Dockerfile linter ("MLOps and CI/CD").
 * :mod:`labutils.sphinxext` — the Sphinx extension behind the Claims ledger
   and the Runtime report (used by the build, not by chapters).
+* :mod:`labutils.regression` — executed chapters against their reference
+  notebooks, numbers within a tolerance (used by ``make test``, not by chapters).
 
 Modules are imported on first use, so ``import labutils.serving`` in the serving
 image needs only the serving stack (no plotting, fairness or validation packages).
@@ -47,8 +49,8 @@ from typing import Any
 
 _MODULES = ("benchmark", "claims", "clustering", "datasets", "deployment", "drift", "eda", "erroranalysis",
             "evaluation", "fairness", "features", "featurestore", "leakage", "mlops", "modelcard", "models",
-            "optim", "plotting", "scaling", "serving", "stats", "tracking", "validation")
-_RUNTIME = ("BUDGET_MIB", "BUDGET_SECONDS", "report_resources", "setup")
+            "optim", "plotting", "regression", "scaling", "serving", "stats", "tracking", "validation")
+_RUNTIME = ("BUDGET_CPU_SECONDS", "BUDGET_MIB", "THREAD_VARIABLES", "over_budget", "report_resources", "setup")
 
 __all__ = sorted(_MODULES + _RUNTIME)
 __version__ = "0.1.0"

@@ -92,7 +92,7 @@ def adult_model(*, seed: int = 0) -> XGBClassifier:
     check_int("seed", seed, low=0)
     return XGBClassifier(
         n_estimators=200, max_depth=4, learning_rate=0.1, tree_method="hist",
-        enable_categorical=True, n_jobs=2, random_state=seed,
+        enable_categorical=True, n_jobs=1, random_state=seed,
     )  # fmt: skip
 
 
