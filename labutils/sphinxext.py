@@ -3,11 +3,11 @@
 Add ``labutils.sphinxext`` to ``sphinx.extra_extensions`` in ``_config.yml``.
 It provides
 
-* ``{claims-ledger}``: a table of every :func:`labutils.claims.claim` in the
-  book (chapter, name, value, bounds, source), built from the records that
-  claims leave in the executed notebooks;
-* ``{chapter-resources}``: each chapter's run time and peak memory, from
-  :func:`labutils.report_resources`;
+* ``{claims-ledger}``: every :func:`labutils.claims.claim` in the book, a
+  summary per chapter and then one section per chapter (name, value, bounds,
+  source), built from the records that claims leave in the executed notebooks;
+* ``{chapter-resources}``: each chapter's CPU time, wall time and peak memory,
+  from :func:`labutils.report_resources`, with chapters over budget flagged;
 * ``{package-versions}``: the installed versions of the packages listed in
   the directive's body, and the ``{pkgversion}`name``` role for one of them;
 * cache invalidation: jupyter-cache keys on notebook code only, so when any
@@ -150,18 +150,59 @@ def _fmt(value: float | None) -> str:
     return f"{value:.4g}"
 
 
-def _watch_cache(app: Sphinx) -> None:
-    """Clear jupyter-cache when a watched input changed since the last build."""
-    cache = Path(app.env.mystnb_config.execution_cache_path)
-    stamp = cache.parent / STAMP_NAME
-    current = inputs_hash(Path(app.srcdir), list(app.config.labutils_watch))
-    app.env.labutils_inputs_changed = not stamp.exists() or stamp.read_text() != current
-    if app.env.labutils_inputs_changed:
-        if cache.exists():
+def clear_cache_if_inputs_changed(cache: Path, root: Path, watched: list[str]) -> bool:
+    """Clear a jupyter-cache folder when a watched input changed since the stamp beside it.
+
+    The stamp (``labutils-inputs.sha256`` next to ``cache``) holds
+    :func:`inputs_hash` of ``watched``; it is rewritten when it differs.
+    ``make book`` calls this before executing chapters in parallel, and the
+    build calls it again (nothing changed by then).
+
+    Parameters
+    ----------
+    cache : Path
+        The jupyter-cache folder (it need not exist).
+    root : Path
+        The folder that ``watched`` is relative to.
+    watched : list of str
+        Paths whose content the executed notebooks depend on.
+
+    Returns
+    -------
+    bool
+        True if the inputs changed (and the cache, if any, was cleared).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> [clear_cache_if_inputs_changed(folder / "cache", folder, ["data"]) for _ in range(2)]
+    [True, False]
+    """
+    stamp = Path(cache).parent / STAMP_NAME
+    current = inputs_hash(Path(root), list(watched))
+    changed = not stamp.exists() or stamp.read_text() != current
+    if changed:
+        if Path(cache).exists():
             logger.info("labutils: watched inputs changed; clearing the execution cache")
             shutil.rmtree(cache)
         stamp.parent.mkdir(parents=True, exist_ok=True)
         stamp.write_text(current)
+    return changed
+
+
+def _watch_cache(app: Sphinx) -> None:
+    """Clear jupyter-cache when a watched input changed, and re-read every notebook then.
+
+    The environment keeps the inputs' hash of the build that wrote it: the
+    cache's own stamp may already be current, since ``make book`` refreshes the
+    cache before the build starts.
+    """
+    watched = list(app.config.labutils_watch)
+    clear_cache_if_inputs_changed(Path(app.env.mystnb_config.execution_cache_path), Path(app.srcdir), watched)
+    current = inputs_hash(Path(app.srcdir), watched)
+    app.env.labutils_inputs_changed = getattr(app.env, "labutils_inputs_hash", None) != current
+    app.env.labutils_inputs_hash = current
 
 
 def _outdated(app: Sphinx, env: BuildEnvironment, added: set, changed: set, removed: set) -> list[str]:
@@ -202,13 +243,82 @@ def _merge(app: Sphinx, env: BuildEnvironment, docnames: set, other: BuildEnviro
     )
 
 
-def _doc_link(app: Sphinx, fromdoc: str, docname: str) -> nodes.paragraph:
+def _doc_link(app: Sphinx, fromdoc: str, docname: str, text: str | None = None) -> nodes.paragraph:
     para = nodes.paragraph()
-    title = app.env.titles.get(docname)
     ref = nodes.reference("", "", internal=True, refuri=app.builder.get_relative_uri(fromdoc, docname))
-    ref += nodes.Text(title.astext() if title else docname)
+    ref += nodes.Text(text or _title(app, docname))
     para += ref
     return para
+
+
+def _claim_kinds(claims: list[dict[str, Any]]) -> list[str]:
+    """Counts of a chapter's claims by kind of bound, and of those with a published source."""
+    exact = sum(r.get("lo") is not None and r.get("lo") == r.get("hi") for r in claims)
+    two = sum(r.get("lo") is not None and r.get("hi") is not None for r in claims) - exact
+    one = sum((r.get("lo") is None) != (r.get("hi") is None) for r in claims)
+    published = sum(bool(r.get("source")) for r in claims)
+    return [str(len(claims)), str(two), str(one), str(exact), str(published)]
+
+
+def _ledger(app: Sphinx, fromdoc: str, records: dict[str, list[dict[str, Any]]], docs: list[str]) -> list[nodes.Node]:
+    """A summary table with a row per chapter, then one section per chapter with its claims."""
+    claims = {doc: [r for r in records[doc] if r["kind"] == "claim"] for doc in docs}
+    claims = {doc: found for doc, found in claims.items() if found}
+    total = sum(len(found) for found in claims.values())
+    chapters = "1 chapter" if len(claims) == 1 else f"{len(claims)} chapters"
+    out: list[nodes.Node] = [nodes.paragraph(text=f"{total} claims in {chapters}, "
+                                                  "each checked against its bounds when this site was built.")]
+    summary = []
+    for doc, found in claims.items():
+        link = nodes.paragraph()
+        ref = nodes.reference("", "", internal=True, refid=_anchor(doc))
+        ref += nodes.Text(_title(app, doc))
+        link += ref
+        summary.append([link, *_claim_kinds(found)])
+    out.append(_table(["Chapter", "Claims", "Two-sided", "One-sided", "Exact", "Published"], summary,
+                      [4, 1, 1, 1, 1, 1]))
+    for doc, found in claims.items():
+        section = nodes.section(ids=[_anchor(doc)])
+        section += nodes.title(text=_title(app, doc))
+        section += _doc_link(app, fromdoc, doc, text="Read the chapter")
+        rows = [[nodes.paragraph("", "", nodes.literal(text=r["name"])), _fmt(r["value"]),
+                 f"[{_fmt(r.get('lo'))}, {_fmt(r.get('hi'))}]", r.get("source") or ""] for r in found]
+        section += _table(["Claim", "Value", "Bounds", "Source"], rows, [4, 2, 2, 4])
+        out.append(section)
+    return out
+
+
+def _resources_table(app: Sphinx, fromdoc: str, records: dict[str, list[dict[str, Any]]],
+                     docs: list[str]) -> list[nodes.Node]:
+    """Each chapter's CPU time, wall time and peak memory, with chapters over budget flagged."""
+    from ._runtime import BUDGET_CPU_SECONDS, BUDGET_MIB, over_budget
+
+    rows, flagged = [], []
+    for doc in docs:
+        res = {r["name"].removeprefix("_resources."): r["value"] for r in records[doc] if r["kind"] == "resources"}
+        if not res:
+            continue
+        overruns = over_budget(res) if {"cpu_seconds", "peak_mib"} <= res.keys() else ["not measured"]
+        if overruns:
+            flagged.append(_title(app, doc))
+        rows.append([_doc_link(app, fromdoc, doc), _fmt(res.get("cpu_seconds")), _fmt(res.get("seconds")),
+                     _fmt(res.get("peak_mib")), "; ".join(overruns) or "within"])
+    verdict = (f"Over budget: {', '.join(flagged)}." if flagged
+               else f"All {len(rows)} chapters are within budget.")
+    summary = nodes.paragraph(text=f"Budget: {BUDGET_CPU_SECONDS:.0f} s of CPU time and {BUDGET_MIB:.0f} MiB "
+                                   f"of peak memory per chapter. {verdict}")
+    table = _table(["Chapter", "CPU time (s)", "Wall time (s)", "Peak memory (MiB)", "Budget"], rows,
+                   [4, 2, 2, 2, 3])
+    return [summary, table]
+
+
+def _anchor(docname: str) -> str:
+    return "ledger-" + docname.replace("/", "-").replace("_", "-")
+
+
+def _title(app: Sphinx, docname: str) -> str:
+    title = app.env.titles.get(docname)
+    return title.astext() if title else docname
 
 
 def _resolve(app: Sphinx, doctree: nodes.document, fromdoc: str) -> None:
@@ -216,24 +326,9 @@ def _resolve(app: Sphinx, doctree: nodes.document, fromdoc: str) -> None:
     order = {name: i for i, name in enumerate(_toc_order(app))}
     docs = sorted(records, key=lambda d: (order.get(d, len(order)), d))
     for node in list(doctree.findall(claims_ledger)):
-        claim_docs = [d for d in docs if any(r["kind"] == "claim" for r in records[d])]
-        rows = [
-            [_doc_link(app, fromdoc, doc), nodes.paragraph("", "", nodes.literal(text=r["name"])),
-             _fmt(r["value"]), f"[{_fmt(r.get('lo'))}, {_fmt(r.get('hi'))}]", r.get("source") or ""]
-            for doc in claim_docs for r in records[doc] if r["kind"] == "claim"
-        ]
-        chapters = "1 chapter" if len(claim_docs) == 1 else f"{len(claim_docs)} chapters"
-        summary = nodes.paragraph(text=f"{len(rows)} claims in {chapters}, "
-                                       "each checked against its bounds when this site was built.")
-        node.replace_self([summary, _table(["Chapter", "Claim", "Value", "Bounds", "Source"], rows, [3, 4, 2, 2, 4])])
+        node.replace_self(_ledger(app, fromdoc, records, docs))
     for node in list(doctree.findall(chapter_resources)):
-        rows = []
-        for doc in docs:
-            res = {r["name"]: r["value"] for r in records[doc] if r["kind"] == "resources"}
-            if res:
-                rows.append([_doc_link(app, fromdoc, doc), _fmt(res.get("_resources.seconds")),
-                             _fmt(res.get("_resources.peak_mib"))])
-        node.replace_self(_table(["Chapter", "Kernel run time (s)", "Peak memory (MiB)"], rows, [4, 2, 2]))
+        node.replace_self(_resources_table(app, fromdoc, records, docs))
 
 
 def _toc_order(app: Sphinx) -> list[str]:
@@ -311,8 +406,14 @@ def _unique_scripts(app: Sphinx, pagename: str, templatename: str, context: dict
     context["script_files"] = unique
 
 
+def _add_stylesheet(app: Sphinx) -> None:
+    """Serve ``labutils/static/labutils.css`` with the site (table widths, wrapped output)."""
+    app.config.html_static_path.append(str(Path(__file__).with_name("static")))
+    app.add_css_file("labutils.css")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
-    """Register the directives, config value and event handlers."""
+    """Register the directives, config value, stylesheet and event handlers."""
     app.add_config_value("labutils_watch", ["labutils", "data", "requirements.txt"], "env")
     app.add_directive("claims-ledger", ClaimsLedgerDirective)
     app.add_directive("chapter-resources", ChapterResourcesDirective)
@@ -320,6 +421,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_role("pkgversion", package_version_role)
     app.add_directive("featured-figure", FeaturedFigureDirective)
     app.add_post_transform(FeaturedFigureAlt)
+    app.connect("builder-inited", _add_stylesheet)
     app.connect("builder-inited", _watch_cache, priority=600)  # after myst-nb sets its paths
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", _collect)
