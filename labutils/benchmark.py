@@ -185,9 +185,11 @@ def measure_model(
 ) -> dict[str, float]:
     """Fit a classifier and measure what it costs and how well it ranks the test rows.
 
-    The model is fitted in place. Timings are wall-clock seconds from
-    :func:`time.perf_counter` and depend on the machine and its load: compare
-    them between models measured in the same session, never across machines.
+    The model is fitted in place. Timings are CPU seconds of this process
+    (:func:`time.process_time`, every thread included): the work done, which a
+    busy machine inflates far less than wall-clock time. They still depend on
+    the machine: compare them as ratios between models measured in the same
+    session, never across machines.
 
     Parameters
     ----------
@@ -228,18 +230,18 @@ def measure_model(
     for label, X, y in [("X_train", X_train, y_train), ("X_test", X_test, y_test)]:
         if not hasattr(X, "shape") or X.shape[0] != len(y):
             raise ValueError(f"{label} must be a DataFrame or array with one row per label ({len(y)}).")
-    start = time.perf_counter()
+    start = time.process_time()
     model.fit(X_train, y_train)
-    fit_s = time.perf_counter() - start
-    start = time.perf_counter()
+    fit_s = time.process_time() - start
+    start = time.process_time()
     score = np.asarray(model.predict_proba(X_test))[:, 1]
-    batch_s = time.perf_counter() - start
+    batch_s = time.process_time() - start
     single = []
     for index in np.random.default_rng(seed).integers(0, len(y_test), size=n_latency):
         row = _rows(X_test, int(index))
-        start = time.perf_counter()
+        start = time.process_time()
         model.predict_proba(row)
-        single.append(time.perf_counter() - start)
+        single.append(time.process_time() - start)
     auc, low, high = _bootstrap_auc(y_test, score, seed=seed)
     return {"auc": auc, "auc_low": low, "auc_high": high, "fit_s": fit_s,
             "single_row_s": float(np.median(single)), "batch_row_s": batch_s / len(y_test),

@@ -182,6 +182,17 @@ def test_frame_to_json_and_latency_ms_reject_bad_input():
         latency_ms(lambda i: None, repeats=0)
     with pytest.raises(TypeError, match="function"):
         latency_ms(3, repeats=1)
+    with pytest.raises(ValueError, match="clock must be 'wall' or 'cpu'"):
+        latency_ms(lambda i: None, repeats=1, clock="gpu")
+
+
+def test_latency_ms_cpu_clock_ignores_waiting():
+    "latency_ms: the CPU clock counts work, not time spent asleep; the wall clock counts both"
+    import time
+
+    wall = latency_ms(lambda i: time.sleep(0.02), repeats=2, warmup=0)
+    cpu = latency_ms(lambda i: time.sleep(0.02), repeats=2, warmup=0, clock="cpu")
+    assert wall.min() >= 19 and cpu.max() < 10
 
 
 def test_serve_in_thread_serves_then_stops():
