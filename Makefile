@@ -1,7 +1,7 @@
 # ML Engineering Lab. On a fresh clone:
 #   make book   set up .venv and build the site into _build/html
 #   make test   set up .venv and run every check
-# Other targets: lab, references, clean, help.
+# Other targets: downloads, budgets, format, nbval, lab, references, clean, help.
 
 SHELL  := /bin/bash
 PYTHON ?= python3
@@ -11,11 +11,16 @@ STAMP  := $(VENV)/.installed
 # Chapters are the MyST notebooks in chapters/ (pages without a kernelspec are plain Markdown).
 CHAPTERS := $(shell grep -l '^kernelspec:' chapters/*.md)
 JB_FLAGS := -W -n --keep-going
-NBVAL    := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p no:cacheprovider
+NBVAL    := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg -p labutils.regression \
+            -p no:cacheprovider
 
 export PYDEVD_DISABLE_FILE_VALIDATION := 1
+# One thread per pool in every kernel and test (labutils.setup() sets the same inside a chapter).
+export OMP_NUM_THREADS := 1
+export OPENBLAS_NUM_THREADS := 1
+export MKL_NUM_THREADS := 1
 
-.PHONY: help install book test unit sync-check nbval book-check site references lab browser clean
+.PHONY: help install book downloads test unit sync-check nbval book-check site budgets format references lab browser clean
 
 help:
 	@sed -n '1,5p' Makefile
@@ -32,17 +37,31 @@ install: $(STAMP)
 
 # Strict build: a failing cell, any warning, stderr output or broken reference fails it.
 # jupyter-cache is cleared by labutils.sphinxext whenever labutils/, data/ or requirements.txt change.
-book: $(STAMP)
+# .ci/execute.py first executes the outdated chapters two at a time into the build's cache.
+book: $(STAMP) browser
+	$(BIN)/python .ci/execute.py $(CHAPTERS)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
+	@$(MAKE) --no-print-directory downloads
 	@echo "Site built: open _build/html/index.html in a browser (no server needed)."
 
+# The downloads linked from the landing page, written into _build/html: every chapter as a
+# notebook (a zip) and the whole book as one PDF (printed by headless Chromium, offline).
+downloads: $(STAMP)
+	@if $(BIN)/python -c "import shutil, sys; sys.exit(not any(map(shutil.which, sys.argv[1:])))" \
+	     chromium chromium-browser google-chrome; then \
+	  $(BIN)/python .ci/downloads.py; \
+	else echo "note: chromium not found, so no PDF (make browser installs it); the notebooks zip only."; \
+	  $(BIN)/python .ci/downloads.py --only zip; fi
+
+# Each chapter is executed once: by the build, whose executed notebooks book-check then
+# compares with the references (labutils.regression: numbers within a stated tolerance).
 test: $(STAMP) browser
 	@start=$$(date +%s); \
-	$(MAKE) --no-print-directory unit sync-check nbval book book-check site && \
+	$(MAKE) --no-print-directory unit sync-check book book-check site && \
 	echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
 unit: $(STAMP)
-	$(BIN)/pytest tests/code tests/data tests/model labutils
+	$(BIN)/pytest -n 2 tests/code tests/data tests/model labutils
 
 # Every reference notebook's inputs must match its .md source.
 sync-check: $(STAMP)
@@ -59,30 +78,40 @@ sync-check: $(STAMP)
 	done; rm -rf "$$tmp"; \
 	[ $$status -eq 0 ] && echo "sync-check: $(words $(CHAPTERS)) reference notebook(s) in sync"; exit $$status
 
+# Re-execute every chapter with nbval, comparing as book-check does (not part of make test).
 nbval: $(STAMP)
 	$(BIN)/pytest $(NBVAL) $(CHAPTERS:.md=.ipynb)
 
+# The built site's content, and each executed chapter against its reference notebook.
 book-check: $(STAMP)
 	$(BIN)/pytest tests/book
+
+# Each chapter alone, on an idle machine: fails if one is over 45 s CPU or 1.5 GiB (a benchmark run).
+budgets: $(STAMP)
+	$(BIN)/python .ci/budgets.py $(or $(CHAPTER),$(CHAPTERS))
 
 # Every built page in headless Chromium (Debian's, driven by Playwright): console errors,
 # images, rendered math, offline, links. Screenshots land in _build/site-test/.
 site: $(STAMP) browser
 	$(BIN)/pytest tests/site
 
-# Re-execute chapters and store their outputs as the reference (all, or CHAPTER=chapters/x.md).
-references: $(STAMP)
-	@for md in $(or $(CHAPTER),$(CHAPTERS)); do \
-	  echo "executing $$md"; \
-	  $(BIN)/jupytext --quiet --to ipynb --execute "$$md" || exit 1; \
-	done
+# Reformat the chapters' code statements that are over 88 columns (ruff); then run make references.
+format: $(STAMP)
+	$(BIN)/python .ci/format_chapters.py $(or $(CHAPTER),$(CHAPTERS))
 
-# JupyterLab opens the .md chapters as notebooks (settings kept inside .venv).
+# Re-execute chapters (two at a time) and store their outputs as the reference (all, or
+# CHAPTER=chapters/x.md).
+references: $(STAMP)
+	@printf '%s\n' $(or $(CHAPTER),$(CHAPTERS)) | xargs -P 2 -I {} sh -c \
+	  'echo "executing {}"; $(BIN)/jupytext --quiet --to ipynb --execute {} || { echo "FAILED: {}"; exit 1; }'
+
+# JupyterLab on chapters/, where the .md chapters open as notebooks (default viewer from
+# binder/labconfig, as on Binder; user settings stay in .venv). The server's root is the repository
+# so that jupytext reads pyproject.toml when saving a chapter. Root needs --allow-root.
 lab: $(STAMP)
-	JUPYTERLAB_SETTINGS_DIR=$(abspath $(VENV))/lab-settings $(BIN)/jupytext-config \
-	  --settings-file $(abspath $(VENV))/lab-settings/@jupyterlab/docmanager-extension/plugin.jupyterlab-settings \
-	  set-default-viewer markdown
-	JUPYTERLAB_SETTINGS_DIR=$(abspath $(VENV))/lab-settings $(BIN)/jupyter lab chapters/
+	JUPYTER_CONFIG_PATH=$(abspath binder) JUPYTERLAB_SETTINGS_DIR=$(abspath $(VENV))/lab-settings \
+	  $(BIN)/jupyter lab --ServerApp.root_dir=$(CURDIR) --LabApp.default_url=/lab/tree/chapters \
+	  $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 # The site test needs a headless browser; install Debian's Chromium when we can.
 browser:
