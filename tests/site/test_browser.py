@@ -166,3 +166,28 @@ def test_screenshots_are_saved(visits):
     "the landing page and one chapter are saved as screenshots for a human to look at"
     for png in SCREENSHOTS.values():
         assert (ARTIFACTS / png).stat().st_size > 10_000
+
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 3, "is_mobile": True}
+FIGURE_SIZES = """() => Array.from(document.querySelectorAll('article img')).map(i => ({
+  src: i.currentSrc || i.src, natural: i.naturalWidth, shown: i.getBoundingClientRect().width}))"""
+
+
+def test_figures_are_sharp_on_a_phone(browser):
+    "phone (390 px, 3 device px per CSS px): every chapter figure has at least 90% of the pixels it is shown with"
+    chapters = sorted((SITE / "chapters").glob("*.html"))
+    blurred = []
+    for page in chapters:
+        context = browser.new_context(**PHONE)
+        view = context.new_page()
+        view.goto(page.as_uri(), wait_until="load")
+        for img in view.evaluate(FIGURE_SIZES):
+            if img["shown"] > 0 and img["natural"] < 0.9 * 3 * img["shown"]:
+                blurred.append(f"{page.name}: {img['src'].rsplit('/', 1)[-1]} has {img['natural']} px "
+                               f"for {3 * img['shown']:.0f} device px")
+        if page.name == "clustering.html":  # a figure as a phone shows it, for a human to look at
+            ARTIFACTS.mkdir(parents=True, exist_ok=True)
+            view.locator("article img").first.scroll_into_view_if_needed()
+            view.screenshot(path=ARTIFACTS / "chapter-clustering-phone.png")
+        context.close()
+    assert not blurred, blurred[:10]
