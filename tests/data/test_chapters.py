@@ -4,6 +4,7 @@ import json
 import re
 from pathlib import Path
 
+import jupytext
 import pytest
 import yaml
 
@@ -61,6 +62,14 @@ def test_chapter_contract(md):
     assert len(re.findall(r"^:class: dropdown", text, re.M)) >= exercises, "every solution is a dropdown"
     assert "{bibliography}" not in text, "cite from the shared References page; no per-chapter bibliography"
     assert f"chapters/{md.stem}" in _toc_files(), "add the chapter to _toc.yml"
+
+
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
+def test_code_fits_88_columns(md):
+    "chapter: no code line is over 88 characters (cut off on a 1366 px screen and on paper); make format fixes most"
+    cells = [c.source for c in jupytext.read(md).cells if c.cell_type == "code"]
+    long = [line for cell in cells for line in cell.splitlines() if len(line) > 88]
+    assert not long, f"{len(long)} code line(s) over 88 characters, e.g. {long[0]!r}"
 
 
 @pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
