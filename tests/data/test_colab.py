@@ -14,7 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHAPTERS = sorted(p for p in (ROOT / "chapters").glob("*.md") if re.search(r"^kernelspec:", p.read_text(), re.M))
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
 # Build and test tooling that labutils imports only for the book's own build (sphinxext, regression).
-TOOLING = {"docutils", "sphinx", "nbval"}
+TOOLING = {"docutils", "sphinx", "nbval", "jupyter_cache"}
 
 
 def _name(requirement: str) -> str:
