@@ -95,7 +95,7 @@ class ChapterResourcesDirective(SphinxDirective):
 
 
 def _table(header: list[str], rows: list[list[nodes.Node | str]], widths: list[int]) -> nodes.table:
-    table = nodes.table(classes=["labutils-table"])
+    table = nodes.table(classes=["labutils-table", "colwidths-given"])  # the HTML writer honours colwidth
     group = nodes.tgroup(cols=len(header))
     table += group
     for width in widths:
