@@ -18,7 +18,8 @@ Each module belongs to the chapter that introduces it:
   four-fifths ratio, Chouldechova's identity, reweighing, fairness over time
   ("Bias and fairness tracking").
 * :mod:`labutils.modelcard` — model cards and dataset summaries ("Model cards and datasheets").
-* :mod:`labutils.models` — the shared flights time split and model ("Supervised models" on).
+* :mod:`labutils.models` — the shared flights features, time split and model ("Supervised models" on).
+* :mod:`labutils.protocol` — choices made on validation, test reads on the record ("Model evaluation deep dive").
 * :mod:`labutils.benchmark` — fit time, latency, size and Pareto fronts ("Supervised models").
 * :mod:`labutils.clustering` — choosing k, DBSCAN's radius, segment-then-model ("Clustered models").
 * :mod:`labutils.erroranalysis` — worst slices with intervals ("Error analysis and iteration").
@@ -49,7 +50,7 @@ from typing import Any
 
 _MODULES = ("benchmark", "claims", "clustering", "datasets", "deployment", "drift", "eda", "erroranalysis",
             "evaluation", "fairness", "features", "featurestore", "leakage", "mlops", "modelcard", "models",
-            "optim", "plotting", "regression", "scaling", "serving", "stats", "tracking", "validation")
+            "optim", "plotting", "protocol", "regression", "scaling", "serving", "stats", "tracking", "validation")
 _RUNTIME = ("BUDGET_CPU_SECONDS", "BUDGET_MIB", "THREAD_VARIABLES", "over_budget", "report_resources", "setup")
 
 __all__ = sorted(_MODULES + _RUNTIME)

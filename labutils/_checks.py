@@ -73,3 +73,50 @@ def check_binary(label: str, values: object) -> np.ndarray:
     if not np.isin(levels, [0, 1]).all():
         raise ValueError(f"{label} must hold only 0 and 1 (1 = positive), got values {levels[:5].tolist()}.")
     return array.astype(int)
+
+
+def check_groups(groups: object, n: int) -> np.ndarray:
+    """Return cluster labels as integer codes 0..G-1 for ``n`` rows, or raise a clear error.
+
+    Used by the cluster bootstrap: ``groups`` says which rows were sampled
+    together (the day, for flights). At least two groups are needed.
+
+    Examples
+    --------
+    >>> check_groups(["mon", "mon", "tue"], 3)
+    array([0, 0, 1])
+    >>> check_groups(["mon", "mon"], 2)
+    Traceback (most recent call last):
+    ...
+    ValueError: groups holds a single group; a cluster bootstrap needs at least 2 (e.g. the day of each row).
+    """
+    array = np.asarray(groups.to_numpy() if isinstance(groups, pd.Series) else groups)
+    if array.ndim != 1 or len(array) != n:
+        raise ValueError(f"groups must be 1-D with one label per row ({n}), got shape {array.shape}.")
+    if pd.isna(array).any():
+        raise ValueError(f"groups has {int(pd.isna(array).sum())} missing label(s); give every row its group.")
+    codes, levels = pd.factorize(array, sort=True)
+    if len(levels) < 2:
+        raise ValueError("groups holds a single group; a cluster bootstrap needs at least 2 "
+                         "(e.g. the day of each row).")
+    return codes.astype(np.intp)
+
+
+def resample_weights(rng: np.random.Generator, size: int, n: int, codes: np.ndarray | None) -> np.ndarray:
+    """How often each of ``n`` rows appears in each of ``size`` bootstrap resamples: shape (size, n).
+
+    Without ``codes`` the rows are drawn with replacement (the i.i.d.
+    bootstrap); with ``codes`` (from :func:`check_groups`) whole groups are
+    drawn with replacement, as many as there are groups (the cluster bootstrap).
+
+    Examples
+    --------
+    >>> w = resample_weights(np.random.default_rng(0), 4, 6, np.array([0, 0, 0, 1, 1, 1]))
+    >>> bool((w[:, :3] == w[:, [0]]).all()), w.sum(axis=1).tolist()
+    (True, [6, 6, 6, 6])
+    """
+    units = n if codes is None else int(codes.max()) + 1
+    draws = rng.integers(0, units, size=(size, units))
+    counts = np.bincount((np.arange(size)[:, None] * units + draws).ravel(),
+                         minlength=size * units).reshape(size, units)
+    return counts if codes is None else counts[:, codes]

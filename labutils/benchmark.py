@@ -17,11 +17,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ._checks import check_binary, check_int
+from ._checks import check_binary, check_groups, check_int, resample_weights
 
 __all__ = ["measure_model", "paired_bootstrap_diff", "pareto_front"]
 
 _CHUNK = 200  # resamples per block, to bound memory on large test sets
+_CELLS = 4_000_000  # at most this many (resample, row) weights in memory at once
 
 
 def _check_scores(label: str, values: object, n: int) -> np.ndarray:
@@ -43,13 +44,13 @@ def _check_options(confidence: object, n_resamples: object, seed: object) -> tup
     return float(confidence), check_int("n_resamples", n_resamples, low=2), check_int("seed", seed, low=0)
 
 
-def _resampled_auc(y: np.ndarray, score: np.ndarray, draws: np.ndarray) -> np.ndarray:
-    """ROC-AUC of ``score`` on each row of ``draws`` (row indices), ties counted as half."""
+def _resampled_auc(y: np.ndarray, score: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """ROC-AUC of ``score`` with each row of ``weights`` as row counts, ties counted as half."""
     levels, group = np.unique(score, return_inverse=True)
-    size, n_groups = len(draws), len(levels)
-    key = (np.arange(size)[:, None] * n_groups + group[draws]).ravel()
-    total = np.bincount(key, minlength=size * n_groups).reshape(size, n_groups)
-    pos = np.bincount(key, weights=y[draws].ravel(), minlength=size * n_groups)
+    size, n_groups = len(weights), len(levels)
+    key = (np.arange(size)[:, None] * n_groups + group[None, :]).ravel()
+    total = np.bincount(key, weights=weights.ravel(), minlength=size * n_groups).reshape(size, n_groups)
+    pos = np.bincount(key, weights=(weights * y).ravel(), minlength=size * n_groups)
     pos = pos.reshape(size, n_groups)
     neg = total - pos
     below = np.cumsum(neg, axis=1) - neg
@@ -57,13 +58,18 @@ def _resampled_auc(y: np.ndarray, score: np.ndarray, draws: np.ndarray) -> np.nd
         return (pos * (below + neg / 2)).sum(1) / (pos.sum(1) * neg.sum(1))
 
 
-def _bootstrap(y: np.ndarray, scores: list[np.ndarray], n_resamples: int, seed: int) -> np.ndarray:
-    """AUC of each score on the same ``n_resamples`` resamples: shape (n_resamples, len(scores))."""
+def _bootstrap(y: np.ndarray, scores: list[np.ndarray], n_resamples: int, seed: int,
+               codes: np.ndarray | None = None) -> np.ndarray:
+    """AUC of each score on the same ``n_resamples`` resamples: shape (n_resamples, len(scores)).
+
+    With ``codes`` (cluster labels), each resample draws whole clusters.
+    """
     rng = np.random.default_rng(seed)
+    chunk = max(1, min(_CHUNK, _CELLS // len(y)))
     out = []
-    for size in np.diff(np.r_[0:n_resamples:_CHUNK, n_resamples]):
-        draws = rng.integers(0, len(y), size=(size, len(y)))
-        out.append(np.column_stack([_resampled_auc(y, s, draws) for s in scores]))
+    for size in np.diff(np.r_[0:n_resamples:chunk, n_resamples]):
+        weights = resample_weights(rng, size, len(y), codes)
+        out.append(np.column_stack([_resampled_auc(y, s, weights) for s in scores]))
     return np.vstack(out)
 
 
@@ -77,11 +83,12 @@ def _bootstrap_auc(
     y_true: np.ndarray,
     y_score: np.ndarray,
     *,
+    groups: np.ndarray | None = None,
     confidence: float = 0.9,
     n_resamples: int = 1000,
     seed: int = 0,
 ) -> tuple[float, float, float]:
-    """ROC-AUC with a percentile bootstrap confidence interval.
+    """ROC-AUC with a percentile bootstrap confidence interval (clustered with ``groups``).
 
     Each resample draws ``len(y_true)`` rows with replacement; the AUC is
     computed from one sort of the scores, with ties counted as half, so a
@@ -94,6 +101,8 @@ def _bootstrap_auc(
         Binary labels, 1 = positive; both classes must be present.
     y_score : array of shape (n,)
         Scores, higher = more likely positive.
+    groups : array of shape (n,), optional
+        The cluster of each row; resample whole clusters.
     confidence : float, default 0.9
     n_resamples : int, default 1000
     seed : int, default 0
@@ -114,9 +123,10 @@ def _bootstrap_auc(
     if y.min() == y.max():
         raise ValueError("y_true holds a single class; the AUC needs positives and negatives.")
     score = _check_scores("y_score", y_score, len(y))
+    codes = None if groups is None else check_groups(groups, len(y))
     confidence, n_resamples, seed = _check_options(confidence, n_resamples, seed)
-    auc = float(_resampled_auc(y, score, np.arange(len(y))[None])[0])
-    return (auc, *_interval(_bootstrap(y, [score], n_resamples, seed)[:, 0], confidence))
+    auc = float(_resampled_auc(y, score, np.ones((1, len(y))))[0])
+    return (auc, *_interval(_bootstrap(y, [score], n_resamples, seed, codes)[:, 0], confidence))
 
 
 def paired_bootstrap_diff(
@@ -124,6 +134,7 @@ def paired_bootstrap_diff(
     score_a: np.ndarray,
     score_b: np.ndarray,
     *,
+    groups: np.ndarray | pd.Series | None = None,
     confidence: float = 0.9,
     n_resamples: int = 1000,
     seed: int = 0,
@@ -133,6 +144,9 @@ def paired_bootstrap_diff(
     Both models are scored on the *same* resamples, so the variation that the
     two share (hard rows, easy rows) cancels and the interval of the
     difference is much narrower than the two separate intervals suggest.
+    When rows were sampled in clusters (flights on the same day share their
+    weather), pass ``groups``: each resample then draws whole clusters (a
+    cluster bootstrap), which keeps the interval honest.
 
     Parameters
     ----------
@@ -140,6 +154,8 @@ def paired_bootstrap_diff(
         Binary labels, 1 = positive.
     score_a, score_b : array of shape (n,)
         The two models' scores for the same rows.
+    groups : array of shape (n,), optional
+        The cluster of each row, e.g. the day of each flight; at least two.
     confidence : float, default 0.9
     n_resamples : int, default 1000
     seed : int, default 0
@@ -147,6 +163,12 @@ def paired_bootstrap_diff(
     Returns
     -------
     (diff, low, high) : tuple of float
+
+    Raises
+    ------
+    ValueError
+        On bad labels or scores, or ``groups`` of the wrong length, with
+        missing labels or a single group.
 
     Examples
     --------
@@ -156,16 +178,19 @@ def paired_bootstrap_diff(
     >>> diff, low, high = paired_bootstrap_diff(y, good, weak)
     >>> bool(0 < low < diff < high)
     True
+    >>> bool(paired_bootstrap_diff(y, good, weak, groups=np.arange(500) // 10)[1] > 0)
+    True
     """
     y = check_binary("y_true", y_true)
     if y.min() == y.max():
         raise ValueError("y_true holds a single class; the AUC needs positives and negatives.")
     a = _check_scores("score_a", score_a, len(y))
     b = _check_scores("score_b", score_b, len(y))
+    codes = None if groups is None else check_groups(groups, len(y))
     confidence, n_resamples, seed = _check_options(confidence, n_resamples, seed)
-    rows = np.arange(len(y))[None]
-    diff = float(_resampled_auc(y, a, rows)[0] - _resampled_auc(y, b, rows)[0])
-    aucs = _bootstrap(y, [a, b], n_resamples, seed)
+    ones = np.ones((1, len(y)))
+    diff = float(_resampled_auc(y, a, ones)[0] - _resampled_auc(y, b, ones)[0])
+    aucs = _bootstrap(y, [a, b], n_resamples, seed, codes)
     return (diff, *_interval(aucs[:, 0] - aucs[:, 1], confidence))
 
 
@@ -180,6 +205,7 @@ def measure_model(
     X_test: Any,
     y_test: Any,
     *,
+    groups: Any = None,
     n_latency: int = 50,
     seed: int = 0,
 ) -> dict[str, float]:
@@ -198,6 +224,9 @@ def measure_model(
     X_train, y_train : DataFrame or array, array of shape (n_train,)
     X_test, y_test : DataFrame or array, array of shape (n_test,)
         Binary labels, 1 = positive.
+    groups : array of shape (n_test,), optional
+        The cluster of each test row (the day, for flights): the AUC interval
+        then resamples whole clusters.
     n_latency : int, default 50
         How many single-row predictions to time (random test rows).
     seed : int, default 0
@@ -242,7 +271,7 @@ def measure_model(
         start = time.process_time()
         model.predict_proba(row)
         single.append(time.process_time() - start)
-    auc, low, high = _bootstrap_auc(y_test, score, seed=seed)
+    auc, low, high = _bootstrap_auc(y_test, score, groups=groups, seed=seed)
     return {"auc": auc, "auc_low": low, "auc_high": high, "fit_s": fit_s,
             "single_row_s": float(np.median(single)), "batch_row_s": batch_s / len(y_test),
             "size_bytes": float(len(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)))}

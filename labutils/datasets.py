@@ -23,6 +23,7 @@ __all__ = [
     "ADULT_TARGET",
     "FLIGHTS_FEATURES",
     "FLIGHTS_POST_OUTCOME",
+    "FLIGHTS_SCHEDULED_WEATHER",
     "FLIGHTS_TARGET",
     "load_adult",
     "load_flights",
@@ -46,8 +47,15 @@ _CATEGORICAL = ["carrier", "origin", "dest"]
 FLIGHTS_TARGET = "late"
 #: Columns only known after the flight has left or landed. Kept for leakage lessons.
 FLIGHTS_POST_OUTCOME = ("dep_time", "dep_delay", "arr_time", "arr_delay", "air_time")
-#: Columns known two hours before the scheduled departure (weather is the
-#: observation at the scheduled hour, standing in for a forecast).
+#: The weather columns. In :func:`load_flights` they hold the observation in the
+#: scheduled hour of departure, which is *not* known two hours before it: the
+#: shared model gets them as of the prediction point from
+#: :func:`labutils.models.flights_features`.
+FLIGHTS_SCHEDULED_WEATHER = tuple(_WEATHER)
+#: The raw columns of :func:`load_flights` a first model would use: the schedule,
+#: the scheduled-hour weather and the aircraft. The scheduled-hour weather is from
+#: the future at the prediction point; the shared model's point-in-time inputs are
+#: :data:`labutils.models.MODEL_FEATURES`.
 FLIGHTS_FEATURES = (
     "month", "weekday", "hour", "minute", "carrier", "origin", "dest", "distance",
     *_WEATHER, "plane_year", "plane_seats", "plane_engines",
@@ -94,8 +102,10 @@ def load_flights(*, n: int | None = None, seed: int = 0, keep_cancelled: bool = 
     Each flight is joined with the weather at its origin in its scheduled hour,
     and with its aircraft (``plane_*`` columns) on ``tailnum``. The label
     ``late`` is ``arr_delay > 15`` (about 24% positive). The post-outcome
-    columns in :data:`FLIGHTS_POST_OUTCOME` are kept for leakage lessons;
-    :data:`FLIGHTS_FEATURES` lists the columns known before departure.
+    columns in :data:`FLIGHTS_POST_OUTCOME` are kept for leakage lessons. The
+    weather of the scheduled hour is not known at the prediction point (two
+    hours before departure); :func:`labutils.models.flights_features` replaces
+    it with the point-in-time weather.
 
     Parameters
     ----------
@@ -435,7 +445,7 @@ def load_weather() -> pd.DataFrame:
     -------
     DataFrame
         Columns ``origin`` (str), ``time_hour`` (datetime64) and the weather
-        columns of :data:`FLIGHTS_FEATURES` (``temp`` … ``visib``), sorted by
+        columns of :data:`FLIGHTS_SCHEDULED_WEATHER` (``temp`` … ``visib``), sorted by
         ``origin`` and ``time_hour``.
 
     Raises

@@ -19,7 +19,7 @@ from scipy import stats as scipy_stats
 from sklearn.metrics import roc_auc_score
 
 from . import stats
-from ._checks import check_1d, check_binary, check_int
+from ._checks import check_1d, check_binary, check_groups, check_int
 
 __all__ = [
     "MetricCI",
@@ -373,6 +373,7 @@ def bootstrap_ci(
     y_score: ArrayLike,
     metric: Callable[[np.ndarray, np.ndarray], float],
     *,
+    groups: Sequence | np.ndarray | pd.Series | None = None,
     n_resamples: int = 1000,
     confidence: float = 0.95,
     seed: int = 0,
@@ -382,7 +383,11 @@ def bootstrap_ci(
     Resamples (label, score) pairs with replacement and evaluates
     ``metric(y_true, y_score)`` on each resample; the resampling and the
     percentiles are those of :func:`labutils.stats.bootstrap_ci`, applied to
-    row indices. Both classes must occur in the sample and in every resample,
+    row indices. If the rows were sampled in clusters (flights of the same day
+    share their weather and congestion), pass ``groups``: each resample then
+    draws as many whole clusters as there are, with replacement (the cluster
+    bootstrap), and the interval widens to what the data can support.
+    Both classes must occur in the sample and in every resample,
     as ranking metrics are undefined otherwise: if a resample holds a single
     class, a ``ValueError`` says so (the sample is too small for an interval).
     Introduced in the chapter "Model evaluation deep dive".
@@ -395,6 +400,8 @@ def bootstrap_ci(
         Scores or probabilities of the positive class.
     metric : callable
         ``metric(y_true, y_score) -> float``, e.g. ``sklearn.metrics.roc_auc_score``.
+    groups : array-like of shape (n,), optional
+        The cluster of each row (e.g. the day of each flight); at least two.
     n_resamples : int, default 1000
     confidence : float, default 0.95
         Nominal coverage, strictly between 0 and 1.
@@ -412,6 +419,9 @@ def bootstrap_ci(
     >>> ci = bootstrap_ci(y, y + rng.normal(size=300), roc_auc_score, n_resamples=200)
     >>> bool(ci.low < ci.estimate < ci.high), bool(ci.high - ci.low < 0.15)
     (True, True)
+    >>> days = np.arange(300) // 10
+    >>> bool(bootstrap_ci(y, y + rng.normal(size=300), roc_auc_score, groups=days).low > 0.5)
+    True
     """
     y, score = _labels_and_scores(y_true, y_score)
     if not callable(metric):
@@ -427,14 +437,35 @@ def bootstrap_ci(
                 values[i] = metric(y[idx], score[idx])
         return values
 
-    low, high = stats.bootstrap_ci(np.arange(len(y), dtype=float), on_rows, confidence=confidence,
-                                   n_resamples=n_resamples, seed=seed)
+    if groups is None:
+        low, high = stats.bootstrap_ci(np.arange(len(y), dtype=float), on_rows, confidence=confidence,
+                                       n_resamples=n_resamples, seed=seed)
+    else:
+        low, high = _cluster_interval(check_groups(groups, len(y)), on_rows, n_resamples=n_resamples,
+                                      confidence=confidence, seed=seed)
     if np.isnan(low) or np.isnan(high):
         raise ValueError(
             f"some of the {n_resamples} resamples of {len(y)} rows ({int(y.sum())} positive) "
             "held a single class; the sample is too small for a bootstrap interval."
         )
     return MetricCI(estimate, low, high)
+
+
+def _cluster_interval(codes: np.ndarray, on_rows: Callable[[np.ndarray, int], np.ndarray], *,
+                      n_resamples: object, confidence: object, seed: object) -> tuple[float, float]:
+    """Percentile interval of ``on_rows`` over cluster-bootstrap resamples of row indices."""
+    n_resamples = check_int("n_resamples", n_resamples, low=2)
+    if isinstance(confidence, bool) or not isinstance(confidence, (int, float)) or not 0 < confidence < 1:
+        raise ValueError(f"confidence must be strictly between 0 and 1, got {confidence!r}.")
+    rng = np.random.default_rng(check_int("seed", seed, low=0))
+    order = np.argsort(codes, kind="stable")
+    bounds = np.r_[0, np.cumsum(np.bincount(codes))]
+    members = [order[bounds[g]:bounds[g + 1]] for g in range(len(bounds) - 1)]
+    draws = rng.integers(0, len(members), size=(n_resamples, len(members)))
+    values = np.array([on_rows(np.concatenate([members[g] for g in row])[None], 1)[0] for row in draws])
+    alpha = (1 - confidence) / 2
+    low, high = np.quantile(values, [alpha, 1 - alpha])
+    return float(low), float(high)
 
 
 def slice_report(

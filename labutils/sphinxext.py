@@ -1,4 +1,4 @@
-"""Sphinx extension: the Claims ledger, chapter resources and cache invalidation.
+"""Sphinx extension: the Claims ledger, chapter resources, the protocol report and cache invalidation.
 
 Add ``labutils.sphinxext`` to ``sphinx.extra_extensions`` in ``_config.yml``.
 It provides
@@ -8,6 +8,9 @@ It provides
   source), built from the records that claims leave in the executed notebooks;
 * ``{chapter-resources}``: each chapter's CPU time, wall time and peak memory,
   from :func:`labutils.report_resources`, with chapters over budget flagged;
+* ``{protocol-report}``: per chapter, the models scored on the test period
+  (:func:`labutils.protocol.score_test`) and every recorded choice with the
+  data it used (:func:`labutils.protocol.select`);
 * ``{package-versions}``: the installed versions of the packages listed in
   the directive's body, and the ``{pkgversion}`name``` role for one of them;
 * cache invalidation: jupyter-cache keys on notebook code only, so when any
@@ -78,6 +81,10 @@ class chapter_resources(nodes.General, nodes.Element):
     """Placeholder replaced by the resources table."""
 
 
+class protocol_report(nodes.General, nodes.Element):
+    """Placeholder replaced by the protocol table."""
+
+
 class ClaimsLedgerDirective(SphinxDirective):
     has_content = False
 
@@ -117,6 +124,14 @@ def _table(header: list[str], rows: list[list[nodes.Node | str]], widths: list[i
     group += thead
     group += tbody
     return table
+
+
+class ProtocolReportDirective(SphinxDirective):
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        self.env.labutils_summary_docs = getattr(self.env, "labutils_summary_docs", set()) | {self.env.docname}
+        return [protocol_report("")]
 
 
 class PackageVersionsDirective(SphinxDirective):
@@ -312,6 +327,31 @@ def _resources_table(app: Sphinx, fromdoc: str, records: dict[str, list[dict[str
     return [summary, table]
 
 
+def _protocol_table(app: Sphinx, fromdoc: str, records: dict[str, list[dict[str, Any]]],
+                    docs: list[str]) -> list[nodes.Node]:
+    """Per chapter: the models scored on the test period (and how often), and what each choice used."""
+    rows, repeated = [], []
+    for doc in docs:
+        events = [r for r in records[doc] if r["kind"] == "protocol"]
+        if not events:
+            continue
+        reads: dict[str, int] = {}
+        for r in events:
+            if r["event"] == "test":
+                reads[r["model"]] = max(reads.get(r["model"], 0), r["read"])
+        repeated += [f"{_title(app, doc)}: {m}" for m, k in reads.items() if k > 1]
+        choices = [f"{r['what']} = {r['choice']} (on {r['on']})" for r in events if r["event"] == "select"]
+        rows.append([_doc_link(app, fromdoc, doc),
+                     "; ".join(m if k == 1 else f"{m} (read {k} times)" for m, k in reads.items()) or "none",
+                     "; ".join(choices) or "none"])
+    verdict = (f"Scored more than once: {', '.join(repeated)}." if repeated
+               else "Every reported model was scored on the test period once.")
+    summary = nodes.paragraph(text=f"{len(rows)} chapters record their protocol. {verdict} "
+                                   "No choice can be recorded on the test period.")
+    return [summary, _table(["Chapter", "Models scored on the test period", "Choices and the data they used"],
+                            rows, [3, 4, 6])]
+
+
 def _anchor(docname: str) -> str:
     return "ledger-" + docname.replace("/", "-").replace("_", "-")
 
@@ -329,6 +369,8 @@ def _resolve(app: Sphinx, doctree: nodes.document, fromdoc: str) -> None:
         node.replace_self(_ledger(app, fromdoc, records, docs))
     for node in list(doctree.findall(chapter_resources)):
         node.replace_self(_resources_table(app, fromdoc, records, docs))
+    for node in list(doctree.findall(protocol_report)):
+        node.replace_self(_protocol_table(app, fromdoc, records, docs))
 
 
 def _toc_order(app: Sphinx) -> list[str]:
@@ -417,6 +459,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("labutils_watch", ["labutils", "data", "requirements.txt"], "env")
     app.add_directive("claims-ledger", ClaimsLedgerDirective)
     app.add_directive("chapter-resources", ChapterResourcesDirective)
+    app.add_directive("protocol-report", ProtocolReportDirective)
     app.add_directive("package-versions", PackageVersionsDirective)
     app.add_role("pkgversion", package_version_role)
     app.add_directive("featured-figure", FeaturedFigureDirective)

@@ -71,6 +71,38 @@ def test_bootstrap_auc_rejects_bad_input(args, kwargs, error, match):
         _bootstrap_auc(*args, **kwargs)
 
 
+def test_cluster_resampling_keeps_groups_whole(scored):
+    "_bootstrap with groups: each resample's AUC equals roc_auc_score weighted by the drawn groups' counts"
+    y, good, _ = scored
+    groups = np.arange(len(y)) // 8
+    aucs = _bootstrap(y, [good], n_resamples=3, seed=5, codes=groups)[:, 0]
+    rng = np.random.default_rng(5)
+    for auc in aucs:
+        counts = np.bincount(rng.integers(0, 50, 50), minlength=50)[groups]
+        assert_allclose(auc, roc_auc_score(y, good, sample_weight=counts), rtol=1e-12)
+
+
+def test_paired_diff_with_groups_is_wider_when_groups_matter():
+    "paired_bootstrap_diff(groups=...): days where model a's edge varies widen the interval"
+    rng = np.random.default_rng(0)
+    groups = np.repeat(np.arange(40), 50)
+    y = rng.integers(0, 2, len(groups))
+    edge = rng.normal(0, 1.0, 40)[groups]
+    a, b = y * (1 + edge) + rng.normal(size=len(y)), y + rng.normal(size=len(y))
+    _, low, high = paired_bootstrap_diff(y, a, b)
+    _, low_c, high_c = paired_bootstrap_diff(y, a, b, groups=groups)
+    assert high_c - low_c > 1.3 * (high - low)
+
+
+@pytest.mark.parametrize(("groups", "match"), [(np.arange(2), "one label per row"),
+                                               (np.array([1, np.nan, 2]), "missing"),
+                                               (np.ones(3), "single group")])
+def test_paired_diff_rejects_bad_groups(groups, match):
+    "paired_bootstrap_diff: wrong-length, NaN or single-group groups raise a ValueError"
+    with pytest.raises(ValueError, match=match):
+        paired_bootstrap_diff([0, 1, 1], [0.1, 0.2, 0.3], [0.3, 0.2, 0.1], groups=groups)
+
+
 def test_paired_diff_rejects_mismatched_scores():
     "paired_bootstrap_diff: a score vector of the wrong length names the argument"
     with pytest.raises(ValueError, match="score_b"):

@@ -258,6 +258,38 @@ def test_bootstrap_ci_reports_too_small_samples():
         bootstrap_ci([0, 0, 0, 0, 1], [0.1, 0.2, 0.3, 0.4, 0.9], roc_auc_score, n_resamples=100)
 
 
+def _clustered(n_groups=60, size=40, seed=0):
+    """Labels and scores whose signal strength varies by group: rows of a group are alike."""
+    rng = np.random.default_rng(seed)
+    groups = np.repeat(np.arange(n_groups), size)
+    strength = rng.gamma(2.0, 0.5, n_groups)[groups]
+    y = rng.integers(0, 2, len(groups))
+    return y, strength * y + rng.normal(size=len(groups)), groups
+
+
+def test_cluster_bootstrap_is_wider_on_clustered_data_and_resamples_whole_groups():
+    "bootstrap_ci(groups=...): wider than the i.i.d. interval when groups differ; one group per row is i.i.d.-like"
+    y, s, groups = _clustered()
+    iid = bootstrap_ci(y, s, roc_auc_score, n_resamples=300)
+    clustered = bootstrap_ci(y, s, roc_auc_score, groups=groups, n_resamples=300)
+    assert clustered.estimate == iid.estimate
+    assert (clustered.high - clustered.low) > 1.3 * (iid.high - iid.low)
+    singletons = bootstrap_ci(y, s, roc_auc_score, groups=np.arange(len(y)), n_resamples=300)
+    assert_allclose(singletons.high - singletons.low, iid.high - iid.low, rtol=0.25)
+
+
+@pytest.mark.parametrize(
+    ("groups", "match"),
+    [(np.arange(3), "one label per row"),
+     (np.array([0.0, 1.0, np.nan, 1.0]), "missing label"),
+     (np.zeros(4), "single group")],
+)
+def test_bootstrap_ci_rejects_bad_groups(groups, match):
+    "bootstrap_ci: groups of the wrong length, with NaNs or a single group raise a ValueError"
+    with pytest.raises(ValueError, match=match):
+        bootstrap_ci([0, 1, 0, 1], [0.1, 0.8, 0.3, 0.6], roc_auc_score, groups=groups, n_resamples=20)
+
+
 @pytest.mark.parametrize(
     ("change", "error", "match"),
     [
