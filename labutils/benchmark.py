@@ -19,7 +19,7 @@ import pandas as pd
 
 from ._checks import check_binary, check_groups, check_int, resample_weights
 
-__all__ = ["measure_model", "paired_bootstrap_diff", "pareto_front"]
+__all__ = ["bootstrap_auc", "measure_model", "paired_bootstrap_diff", "pareto_front"]
 
 _CHUNK = 200  # resamples per block, to bound memory on large test sets
 _CELLS = 4_000_000  # at most this many (resample, row) weights in memory at once
@@ -79,7 +79,7 @@ def _interval(values: np.ndarray, confidence: float) -> tuple[float, float]:
     return float(low), float(high)
 
 
-def _bootstrap_auc(
+def bootstrap_auc(
     y_true: np.ndarray,
     y_score: np.ndarray,
     *,
@@ -115,7 +115,7 @@ def _bootstrap_auc(
     Examples
     --------
     >>> y = np.array([0, 0, 1, 1, 0, 1, 0, 1])
-    >>> auc, low, high = _bootstrap_auc(y, [0.1, 0.2, 0.8, 0.9, 0.3, 0.4, 0.6, 0.7])
+    >>> auc, low, high = bootstrap_auc(y, [0.1, 0.2, 0.8, 0.9, 0.3, 0.4, 0.6, 0.7])
     >>> round(auc, 4), bool(low <= auc <= high)
     (0.9375, True)
     """
@@ -271,7 +271,7 @@ def measure_model(
         start = time.process_time()
         model.predict_proba(row)
         single.append(time.process_time() - start)
-    auc, low, high = _bootstrap_auc(y_test, score, groups=groups, seed=seed)
+    auc, low, high = bootstrap_auc(y_test, score, groups=groups, seed=seed)
     return {"auc": auc, "auc_low": low, "auc_high": high, "fit_s": fit_s,
             "single_row_s": float(np.median(single)), "batch_row_s": batch_s / len(y_test),
             "size_bytes": float(len(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)))}

@@ -30,6 +30,7 @@ __all__ = [
     "load_penguins",
     "load_weather",
     "make_biased_hiring",
+    "make_clustered_scores",
     "make_grouped_classification",
     "make_noise_classification",
 ]
@@ -308,6 +309,73 @@ def make_grouped_classification(
     y = (rng.random(len(groups)) < 1 / (1 + np.exp(-(x.sum(axis=1) + u)))).astype(int)
     X = pd.DataFrame(np.column_stack([z, x]), columns=["z1", "z2", "z3", "x1", "x2"])
     return X, y, groups
+
+
+def make_clustered_scores(
+    n_groups: int = 60,
+    group_size: int = 40,
+    *,
+    separation: float = 1.0,
+    group_sd: float = 1.0,
+    prevalence: float = 0.25,
+    seed: int = 0,
+) -> tuple[pd.DataFrame, float]:
+    """Scores of a classifier on data sampled in clusters (days), with a known population AUC.
+
+    Each group ``g`` (a day) has its own signal strength ``separation + u_g``
+    with ``u_g ~ N(0, group_sd)``, shared by all its rows: on some days delays
+    follow the schedule and the model separates them well, on others less so.
+    Each row has a label ``y ~ Bernoulli(prevalence)`` and a score
+    ``(separation + u_g) * y + e`` with ``e ~ N(0, 1)``.
+
+    Ground truth: a positive and a negative from two different days differ by
+    ``N(separation, 2 + group_sd**2)``, so the AUC of the population of days is
+    ``Phi(separation / sqrt(2 + group_sd**2))``. The rows of a day are not
+    independent, so an interval that treats them as independent is too narrow.
+
+    Parameters
+    ----------
+    n_groups : int, default 60
+        Number of groups (at least 2).
+    group_size : int, default 40
+        Rows per group (at least 1).
+    separation : float, default 1.0
+        Mean score gap between positives and negatives (positive).
+    group_sd : float, default 1.0
+        Standard deviation of the groups' signal strength (non-negative).
+    prevalence : float, default 0.25
+        Share of positives, strictly between 0 and 1.
+    seed : int, default 0
+
+    Returns
+    -------
+    frame : DataFrame
+        Columns ``group``, ``y`` (0/1) and ``score``.
+    true_auc : float
+        The population AUC.
+
+    Examples
+    --------
+    >>> frame, true_auc = make_clustered_scores(n_groups=5, group_size=4)
+    >>> frame.shape, round(true_auc, 4)
+    ((20, 3), 0.7181)
+    """
+    from scipy.stats import norm
+
+    n_groups, group_size = check_int("n_groups", n_groups, low=2), check_int("group_size", group_size, low=1)
+    for label, value, low_ok in [("separation", separation, False), ("group_sd", group_sd, True)]:
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not (
+                value >= 0 if low_ok else value > 0) or not np.isfinite(value):
+            raise ValueError(f"{label} must be a finite {'non-negative' if low_ok else 'positive'} number, "
+                             f"got {value!r}.")
+    if isinstance(prevalence, bool) or not isinstance(prevalence, (int, float)) or not 0 < prevalence < 1:
+        raise ValueError(f"prevalence must be strictly between 0 and 1, got {prevalence!r}.")
+    rng = np.random.default_rng(check_int("seed", seed, low=0))
+    group = np.repeat(np.arange(n_groups), group_size)
+    y = (rng.random(len(group)) < prevalence).astype(int)
+    score = (separation + rng.normal(0, group_sd, n_groups)[group]) * y + rng.normal(size=len(group))
+    true_auc = float(norm.cdf(separation / np.sqrt(2 + group_sd**2)))
+    return pd.DataFrame({"group": group, "y": y, "score": score}), true_auc
 
 
 def make_biased_hiring(

@@ -474,6 +474,7 @@ def slice_report(
     slices: pd.DataFrame,
     metric: Callable[[np.ndarray, np.ndarray], float] = roc_auc_score,
     *,
+    groups: Sequence | np.ndarray | pd.Series | None = None,
     n_resamples: int = 200,
     confidence: float = 0.95,
     seed: int = 0,
@@ -484,7 +485,10 @@ def slice_report(
     each of its values one slice. A slice with a single class gets a NaN
     metric and the note ``"single class"``; a slice whose resamples sometimes
     hold a single class gets its metric, NaN bounds and the note ``"too few
-    for interval"``. Introduced in the chapter "Model evaluation deep dive".
+    for interval"``. With ``groups`` each slice's interval resamples whole
+    clusters (the cluster bootstrap of :func:`bootstrap_ci`); a slice that
+    falls in a single cluster gets the note ``"one cluster"`` and no bounds.
+    Introduced in the chapter "Model evaluation deep dive".
 
     Parameters
     ----------
@@ -494,6 +498,8 @@ def slice_report(
         One row per label (matched by position), one column per slicing; no
         missing values (fill them with a label such as ``"unknown"``).
     metric : callable, default sklearn.metrics.roc_auc_score
+    groups : array-like of shape (n,), optional
+        The cluster of each row, e.g. the day of each flight.
     n_resamples, confidence, seed
         As in :func:`bootstrap_ci`.
 
@@ -524,6 +530,7 @@ def slice_report(
     if slices.isna().any().any():
         bad = slices.columns[slices.isna().any()].tolist()
         raise ValueError(f"slices column(s) {bad} have missing values; fill them with a label first.")
+    codes = None if groups is None else check_groups(groups, len(y))
     rows = []
     for column in slices.columns:
         values = slices[column].to_numpy()
@@ -533,10 +540,13 @@ def slice_report(
             row = {"column": column, "value": value, "support": int(mask.sum()),
                    "positives": int(ys.sum()), "metric": np.nan, "low": np.nan,
                    "high": np.nan, "note": ""}
-            if 0 < ys.sum() < len(ys):
+            if 0 < ys.sum() < len(ys) and codes is not None and len(np.unique(codes[mask])) < 2:
+                row.update(metric=float(metric(ys, ss)), note="one cluster")
+            elif 0 < ys.sum() < len(ys):
                 try:
                     row.update(zip(("metric", "low", "high"), bootstrap_ci(
-                        ys, ss, metric, n_resamples=n_resamples, confidence=confidence, seed=seed)))
+                        ys, ss, metric, groups=None if codes is None else codes[mask],
+                        n_resamples=n_resamples, confidence=confidence, seed=seed)))
                 except ValueError as err:
                     if "too small" not in str(err):
                         raise

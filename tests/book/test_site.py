@@ -72,3 +72,13 @@ def test_chapter_page_is_within_its_size_budget(md):
     images = {page.parent / src for src in re.findall(r'<img [^>]*src="([^"]+)"', source) if "://" not in src}
     size = (page.stat().st_size + sum(p.stat().st_size for p in images)) / 2**20
     assert size <= PAGE_BUDGET_MIB, f"{page.name} weighs {size:.1f} MiB with its figures"
+
+
+def test_protocol_report_shows_every_shared_model_chapter_and_no_repeated_test_read():
+    "protocol report: each chapter using flights_split has a row; no model is scored on the test period twice"
+    page = _text(SITE / "chapters" / "protocol.html")
+    assert "Every reported model was scored on the test period once." in page, page[:600]
+    for md in CHAPTERS:
+        if "flights_split(" in md.read_text():
+            title = re.search(r"^# (.+)$", md.read_text(), re.M).group(1)
+            assert title in page, f"{md.name} uses the shared split but records no choice or test read"

@@ -7,7 +7,7 @@ from numpy.testing import assert_allclose
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import roc_auc_score
 
-from labutils.benchmark import (_bootstrap, _bootstrap_auc, measure_model, paired_bootstrap_diff,
+from labutils.benchmark import (_bootstrap, bootstrap_auc, measure_model, paired_bootstrap_diff,
                                 pareto_front)
 
 
@@ -18,10 +18,10 @@ def scored():
     return y, np.round(y + rng.normal(0, 1.5, 400), 1), np.round(y + rng.normal(0, 3, 400), 1)
 
 
-def test_bootstrap_auc_point_matches_sklearn_with_ties(scored):
-    "_bootstrap_auc: the point estimate equals roc_auc_score, ties included"
+def testbootstrap_auc_point_matches_sklearn_with_ties(scored):
+    "bootstrap_auc: the point estimate equals roc_auc_score, ties included"
     y, good, _ = scored
-    assert_allclose(_bootstrap_auc(y, good)[0], roc_auc_score(y, good), rtol=1e-12)
+    assert_allclose(bootstrap_auc(y, good)[0], roc_auc_score(y, good), rtol=1e-12)
 
 
 def test_resampled_auc_matches_weighted_sklearn(scored):
@@ -34,11 +34,11 @@ def test_resampled_auc_matches_weighted_sklearn(scored):
         assert_allclose(auc, roc_auc_score(y, good, sample_weight=counts), rtol=1e-12)
 
 
-def test_bootstrap_auc_interval_covers_and_narrows(scored):
-    "_bootstrap_auc: the interval contains the estimate and narrows with lower confidence"
+def testbootstrap_auc_interval_covers_and_narrows(scored):
+    "bootstrap_auc: the interval contains the estimate and narrows with lower confidence"
     y, good, _ = scored
-    auc, low, high = _bootstrap_auc(y, good, confidence=0.9)
-    _, low50, high50 = _bootstrap_auc(y, good, confidence=0.5)
+    auc, low, high = bootstrap_auc(y, good, confidence=0.9)
+    _, low50, high50 = bootstrap_auc(y, good, confidence=0.5)
     assert low < low50 <= auc <= high50 < high
     assert 0.02 < high - low < 0.15
 
@@ -65,10 +65,10 @@ def test_paired_diff_is_antisymmetric_and_narrower(scored):
      (([0, 1, 1], [0.1, 0.2, 0.3]), {"n_resamples": 1}, ValueError, "n_resamples"),
      (([0, 1, 1], [0.1, 0.2, 0.3]), {"seed": -1}, ValueError, "seed")],
 )
-def test_bootstrap_auc_rejects_bad_input(args, kwargs, error, match):
-    "_bootstrap_auc: bad labels, scores and options raise with a clear message"
+def testbootstrap_auc_rejects_bad_input(args, kwargs, error, match):
+    "bootstrap_auc: bad labels, scores and options raise with a clear message"
     with pytest.raises(error, match=match):
-        _bootstrap_auc(*args, **kwargs)
+        bootstrap_auc(*args, **kwargs)
 
 
 def test_cluster_resampling_keeps_groups_whole(scored):

@@ -278,6 +278,19 @@ def test_cluster_bootstrap_is_wider_on_clustered_data_and_resamples_whole_groups
     assert_allclose(singletons.high - singletons.low, iid.high - iid.low, rtol=0.25)
 
 
+def test_slice_report_with_groups_resamples_clusters_and_notes_single_cluster_slices():
+    "slice_report(groups=...): clustered intervals per slice; a slice inside one cluster gets a note"
+    y, s, groups = _clustered()
+    slices = pd.DataFrame({"half": np.where(groups < 30, "early", "late"), "one": np.where(groups == 0, "g0", "rest")})
+    plain = slice_report(y, s, slices, roc_auc_score, n_resamples=100)
+    clustered = slice_report(y, s, slices, roc_auc_score, groups=groups, n_resamples=100)
+    width = lambda r: (r["high"] - r["low"]).iloc[:2]  # noqa: E731
+    assert (width(clustered) > width(plain)).all()
+    assert clustered.loc[clustered["value"] == "g0", "note"].item() == "one cluster"
+    with pytest.raises(ValueError, match="one label per row"):
+        slice_report(y, s, slices, groups=groups[:-1])
+
+
 @pytest.mark.parametrize(
     ("groups", "match"),
     [(np.arange(3), "one label per row"),
