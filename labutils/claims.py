@@ -16,7 +16,12 @@ import numbers
 import re
 from typing import Any
 
-__all__ = ["ClaimError", "claim", "record"]
+__all__ = ["CLAIM_KINDS", "ClaimError", "claim", "claim_kind", "record"]
+
+#: What a claim states: a two-sided range, a one-sided bound, a published number
+#: reproduced to a tolerance (``source=`` required) or an identity that holds by
+#: construction (served scores equal in-process ones, a count of zero mismatches).
+CLAIM_KINDS = ("range", "at least", "at most", "exact", "identity")
 
 #: Metadata key under which a claim's record travels in the notebook output.
 RECORD_KEY = "labutils"
@@ -94,12 +99,48 @@ def record(name: str, value: float | int, *, kind: str, **fields: Any) -> None:
     )
 
 
+def claim_kind(lo: float | None, hi: float | None, kind: str | None = None) -> str:
+    """The kind of a claim with bounds ``lo`` and ``hi``: the one given, checked, or the one they imply.
+
+    Without ``kind``: both bounds make a ``"range"`` (``"exact"`` if they are
+    equal), one makes ``"at least"`` or ``"at most"``.
+
+    Raises
+    ------
+    ValueError
+        If there is no bound, ``kind`` is unknown or does not fit the bounds.
+
+    Examples
+    --------
+    >>> claim_kind(0.6, 0.7), claim_kind(0.6, None), claim_kind(None, 0), claim_kind(1, 1)
+    ('range', 'at least', 'at most', 'exact')
+    >>> claim_kind(0, 0, "identity")
+    'identity'
+    """
+    if lo is None and hi is None:
+        raise ValueError("a claim needs a bound (lo=, hi= or both) so that it can fail; a number that needs "
+                         "no check is a plain fact: print it or glue it with myst_nb.glue instead.")
+    implied = ("at least" if hi is None else "at most" if lo is None else "exact" if lo == hi else "range")
+    if kind is None:
+        return implied
+    if kind not in CLAIM_KINDS:
+        raise ValueError(f"kind must be one of {CLAIM_KINDS}, got {kind!r}.")
+    fits = {"range": implied == "range", "at least": implied == "at least", "at most": implied == "at most",
+            "exact": lo is not None and hi is not None, "identity": implied != "range"}[kind]
+    if not fits:
+        raise ValueError(f"kind={kind!r} does not fit the bounds lo={lo}, hi={hi}: a range needs lo < hi, "
+                         "'at least' only lo, 'at most' only hi, 'exact' both (a tolerance around a published "
+                         "number), 'identity' equal bounds or one bound.")
+    return kind
+
+
 def claim(
     name: str,
     value: float | int,
     *,
     lo: float | None = None,
     hi: float | None = None,
+    kind: str | None = None,
     source: str | None = None,
 ) -> float | int:
     """Record a computed number, glue it for the prose and check its bounds.
@@ -113,7 +154,13 @@ def claim(
     value : float or int
         The computed number. NaN and non-numbers are rejected.
     lo, hi : float, optional
-        Inclusive bounds the prose relies on. ``None`` leaves a side open.
+        Inclusive bounds the prose relies on. ``None`` leaves a side open; at
+        least one is required.
+    kind : str, optional
+        One of :data:`CLAIM_KINDS`; by default implied by the bounds (see
+        :func:`claim_kind`). A one-sided claim's prose says "at least" or
+        "under"; an ``"exact"`` claim needs ``source``; an ``"identity"``
+        holds by construction.
     source : str, optional
         The published result this reproduces, e.g. ``"ESL 2nd ed. §7.10.2"``.
 
@@ -127,7 +174,8 @@ def claim(
     ClaimError
         If ``value`` is outside ``[lo, hi]``.
     TypeError, ValueError
-        On a bad name, a non-numeric or NaN value, or ``lo > hi``.
+        On a bad name, a non-numeric or NaN value, no bound, ``lo > hi``, a
+        ``kind`` that does not fit the bounds, or an exact claim without ``source``.
 
     Examples
     --------
@@ -150,9 +198,13 @@ def claim(
         raise ValueError(f"claim {name!r}: lo={lo} is greater than hi={hi}; swap them.")
     if source is not None and not isinstance(source, str):
         raise TypeError(f"claim {name!r}: source must be a string, got {type(source).__name__}.")
+    try:
+        stated = claim_kind(low, high, kind)
+    except ValueError as err:
+        raise ValueError(f"claim {name!r}: {err}") from None
     if low is not None and number < low:
         raise ClaimError(f"claim {name!r} = {value} is below its lower bound {lo}")
     if high is not None and number > high:
         raise ClaimError(f"claim {name!r} = {value} is above its upper bound {hi}")
-    record(name, number, kind="claim", lo=low, hi=high, source=source)
+    record(name, number, kind="claim", lo=low, hi=high, source=source, claim_kind=stated)
     return value

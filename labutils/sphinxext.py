@@ -266,13 +266,24 @@ def _doc_link(app: Sphinx, fromdoc: str, docname: str, text: str | None = None) 
     return para
 
 
+def _kind(record: dict[str, Any]) -> str:
+    """A claim record's kind; records written before claims had kinds get the one their bounds imply."""
+    from .claims import claim_kind
+
+    if record.get("claim_kind"):
+        return record["claim_kind"]
+    if record.get("lo") is None and record.get("hi") is None:
+        return "unbounded"
+    return claim_kind(record.get("lo"), record.get("hi"))
+
+
 def _claim_kinds(claims: list[dict[str, Any]]) -> list[str]:
-    """Counts of a chapter's claims by kind of bound, and of those with a published source."""
-    exact = sum(r.get("lo") is not None and r.get("lo") == r.get("hi") for r in claims)
-    two = sum(r.get("lo") is not None and r.get("hi") is not None for r in claims) - exact
-    one = sum((r.get("lo") is None) != (r.get("hi") is None) for r in claims)
+    """Counts of a chapter's claims by kind, and of those with a published source."""
+    kinds = [_kind(r) for r in claims]
+    one_sided = sum(k in ("at least", "at most") for k in kinds)
     published = sum(bool(r.get("source")) for r in claims)
-    return [str(len(claims)), str(two), str(one), str(exact), str(published)]
+    return [str(len(claims)), str(kinds.count("range")), str(one_sided), str(kinds.count("exact")),
+            str(kinds.count("identity")), str(published)]
 
 
 def _ledger(app: Sphinx, fromdoc: str, records: dict[str, list[dict[str, Any]]], docs: list[str]) -> list[nodes.Node]:
@@ -290,15 +301,15 @@ def _ledger(app: Sphinx, fromdoc: str, records: dict[str, list[dict[str, Any]]],
         ref += nodes.Text(_title(app, doc))
         link += ref
         summary.append([link, *_claim_kinds(found)])
-    out.append(_table(["Chapter", "Claims", "Two-sided", "One-sided", "Exact", "Published"], summary,
-                      [4, 1, 1, 1, 1, 1]))
+    out.append(_table(["Chapter", "Claims", "Range", "At least / at most", "Exact", "Identity", "Published"],
+                      summary, [4, 1, 1, 1, 1, 1, 1]))
     for doc, found in claims.items():
         section = nodes.section(ids=[_anchor(doc)])
         section += nodes.title(text=_title(app, doc))
         section += _doc_link(app, fromdoc, doc, text="Read the chapter")
-        rows = [[nodes.paragraph("", "", nodes.literal(text=r["name"])), _fmt(r["value"]),
+        rows = [[nodes.paragraph("", "", nodes.literal(text=r["name"])), _kind(r), _fmt(r["value"]),
                  f"[{_fmt(r.get('lo'))}, {_fmt(r.get('hi'))}]", r.get("source") or ""] for r in found]
-        section += _table(["Claim", "Value", "Bounds", "Source"], rows, [4, 2, 2, 4])
+        section += _table(["Claim", "Kind", "Value", "Bounds", "Source"], rows, [4, 2, 2, 2, 4])
         out.append(section)
     return out
 

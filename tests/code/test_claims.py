@@ -5,7 +5,7 @@ import math
 import numpy as np
 import pytest
 
-from labutils.claims import ClaimError, _rounded, claim
+from labutils.claims import ClaimError, _rounded, claim, claim_kind
 
 
 def test_claim_inside_bounds_returns_value_unchanged():
@@ -42,9 +42,35 @@ def test_claim_accepts_numpy_scalars_and_ints():
     assert claim("t.int", np.int64(3), hi=3) == 3
 
 
-def test_claim_open_bounds_accept_infinity():
-    "claim: with no bounds, any finite or infinite number passes"
-    assert claim("t.inf", math.inf) == math.inf
+def test_claim_open_side_accepts_infinity():
+    "claim: an open side accepts an infinite value"
+    assert claim("t.inf", math.inf, lo=0) == math.inf
+
+
+def test_claim_without_a_bound_is_refused():
+    "claim: a claim that cannot fail (no bound) is a ValueError that says to state it as a fact"
+    with pytest.raises(ValueError, match="needs a bound"):
+        claim("t.unbounded", 1.0)
+
+
+@pytest.mark.parametrize(("lo", "hi", "kind", "expected"), [
+    (0.6, 0.7, None, "range"), (0.6, None, None, "at least"), (None, 0.1, None, "at most"),
+    (3, 3, None, "exact"), (0, 0, "identity", "identity"), (None, 1e-9, "identity", "identity"),
+    (0.10, 0.11, "exact", "exact"),
+])
+def test_claim_kind_is_implied_or_checked(lo, hi, kind, expected):
+    "claim_kind: bounds imply the kind; a given kind is kept when it fits the bounds"
+    assert claim_kind(lo, hi, kind) == expected
+
+
+@pytest.mark.parametrize(("lo", "hi", "kind", "match"), [
+    (0.1, 0.9, "identity", "does not fit"), (0.1, None, "range", "does not fit"),
+    (None, 0.1, "exact", "does not fit"), (0.1, 0.2, "roughly", "kind must be one of"),
+])
+def test_claim_kind_rejects_kinds_that_do_not_fit(lo, hi, kind, match):
+    "claim: a kind that does not fit the bounds, or an unknown kind, is a ValueError naming the claim"
+    with pytest.raises(ValueError, match=match):
+        claim("t.kind", 0.15, lo=lo, hi=hi, kind=kind)
 
 
 @pytest.mark.parametrize("value", [float("nan"), np.nan])

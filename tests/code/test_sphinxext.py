@@ -85,7 +85,7 @@ def test_helper_change_reaches_the_built_page_and_ledger(tmp_path):
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
     text = _page_text(book)
     assert "The helper says 1.0" in text
-    assert re.search(r"probe\.value 1 \[0, 10\] a test", text), text
+    assert re.search(r"probe\.value range 1 \[0, 10\] a test", text), text
     assert f"Built with numpy {numpy.__version__}" in text
     second = _build(book, 2.0)  # page.md unchanged: only the watch can trigger re-execution
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-3000:]
