@@ -48,6 +48,11 @@ def _quote(name: str) -> str:
     return '"' + name + '"'
 
 
+def _connect() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB connection on one thread, like every other library in the book."""
+    return duckdb.connect(config={"threads": 1})
+
+
 def _parquet(path: str | Path) -> str:
     return "read_parquet('" + str(path).replace("'", "''") + "')"
 
@@ -205,7 +210,8 @@ class FeatureStore:
             path = Path(view.source.path)
             if not path.is_file():
                 raise FileNotFoundError(f"the source of view {view.name!r}, {path}, does not exist.")
-            types = {r[0]: r[1] for r in duckdb.sql(f"DESCRIBE SELECT * FROM {_parquet(path)}").fetchall()}
+            with _connect() as con:
+                types = {r[0]: r[1] for r in con.sql(f"DESCRIBE SELECT * FROM {_parquet(path)}").fetchall()}
             wanted = (*view.join_keys, view.source.timestamp_field, *view.schema)
             missing = [c for c in wanted if c not in types]
             if missing:
@@ -266,7 +272,7 @@ class FeatureStore:
         left = entity_df[[*keys, timestamp_col]].reset_index(drop=True)
         left = left.astype({k: str for k in keys if isinstance(left[k].dtype, pd.CategoricalDtype)})
         out = entity_df.copy()
-        with duckdb.connect() as con:
+        with _connect() as con:
             con.register("entity_df", left.assign(row_id=np.arange(len(left))))
             for view_name, names in wanted.items():
                 view = self._views[view_name]
@@ -295,7 +301,7 @@ class FeatureStore:
         if not self._views:
             raise ValueError("no feature views are applied; call apply([...]) first.")
         written = {}
-        with duckdb.connect() as con, sqlite3.connect(self.online_path) as online:
+        with _connect() as con, sqlite3.connect(self.online_path) as online:
             for view in self._views.values():
                 keys, ts = ", ".join(map(_quote, view.join_keys)), _quote(view.source.timestamp_field)
                 columns = [*view.join_keys, view.source.timestamp_field, *view.schema]
