@@ -51,31 +51,56 @@ ADULT_FEATURES = (
 )  # fmt: skip
 
 
-def adult_split(*, test_size: float = 0.3, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Stratified train/test split of :func:`labutils.datasets.load_adult`.
+def adult_split(
+    *, test_size: float = 0.3, valid_size: float = 0.0, seed: int = 0
+) -> tuple[pd.DataFrame, ...]:
+    """Stratified train/test split of :func:`labutils.datasets.load_adult`, optionally with a validation split.
+
+    The test rows depend on ``test_size`` and ``seed`` only: asking for a
+    validation split carves it out of the training rows and leaves the test
+    set as it was, so ``train`` and ``valid`` together are the training rows of
+    the two-way split.
 
     Parameters
     ----------
     test_size : float, default 0.3
-        Share of rows in the test set, in (0, 1).
+        Share of all rows in the test set, in (0, 1).
+    valid_size : float, default 0.0
+        Share of all rows in a validation set taken from the training rows, in
+        [0, 1 - test_size); 0 means no validation set.
     seed : int, default 0
 
     Returns
     -------
     train, test : DataFrame
-        All columns, including :data:`ADULT_SENSITIVE` and the label.
+        All columns, including :data:`ADULT_SENSITIVE` and the label, when
+        ``valid_size`` is 0.
+    train, valid, test : DataFrame
+        When ``valid_size`` is above 0.
 
     Examples
     --------
     >>> train, test = adult_split()
     >>> len(train), len(test)
     (31655, 13567)
+    >>> fit, valid, same_test = adult_split(valid_size=0.2)
+    >>> len(fit), len(valid), same_test.index.equals(test.index)
+    (22610, 9045, True)
     """
     check_int("seed", seed, low=0)
     if isinstance(test_size, bool) or not isinstance(test_size, (int, float)) or not 0 < test_size < 1:
         raise ValueError(f"test_size must be a share in (0, 1), got {test_size!r}.")
+    if isinstance(valid_size, bool) or not isinstance(valid_size, (int, float)) or not (
+            0 <= valid_size < 1 - test_size):
+        raise ValueError(f"valid_size must be a share in [0, 1 - test_size) = [0, {1 - test_size:g}), "
+                         f"got {valid_size!r}.")
     adult = load_adult()
-    return train_test_split(adult, test_size=test_size, stratify=adult[ADULT_TARGET], random_state=seed)
+    train, test = train_test_split(adult, test_size=test_size, stratify=adult[ADULT_TARGET], random_state=seed)
+    if valid_size == 0:
+        return train, test
+    train, valid = train_test_split(train, test_size=valid_size / (1 - test_size), stratify=train[ADULT_TARGET],
+                                    random_state=seed)
+    return train, valid, test
 
 
 def adult_model(*, seed: int = 0) -> XGBClassifier:

@@ -20,6 +20,17 @@ def test_split_is_stratified_and_seeded():
     assert adult_split(seed=1)[1].index.equals(test.index)
 
 
+def test_validation_split_leaves_the_test_set_alone():
+    "adult_split(valid_size=...): train and valid partition the two-way training rows; test is unchanged"
+    train, test = adult_split(seed=1)
+    fit, valid, same_test = adult_split(valid_size=0.2, seed=1)
+    assert same_test.index.equals(test.index)
+    assert fit.index.union(valid.index).sort_values().equals(train.index.sort_values())
+    assert not fit.index.intersection(valid.index).size
+    assert abs(len(valid) / (len(train) + len(test)) - 0.2) < 0.001
+    assert abs(valid[ADULT_TARGET].mean() - fit[ADULT_TARGET].mean()) < 0.002
+
+
 def test_model_inputs_exclude_the_sensitive_attributes():
     "ADULT_FEATURES: sex and race are for assessment only"
     assert not set(ADULT_SENSITIVE) & set(ADULT_FEATURES)
@@ -33,9 +44,11 @@ def test_model_learns_income():
 
 
 @pytest.mark.parametrize(("kwargs", "error"), [({"test_size": 1.5}, ValueError), ({"test_size": 0}, ValueError),
+                                                ({"valid_size": -0.1}, ValueError), ({"valid_size": 0.7}, ValueError),
+                                                ({"valid_size": "0.2"}, ValueError),
                                                 ({"seed": -1}, ValueError), ({"seed": "0"}, TypeError)])
 def test_split_rejects_bad_input(kwargs, error):
-    "adult_split: shares outside (0, 1) and bad seeds are errors"
+    "adult_split: shares outside (0, 1), validation shares that leave no training rows and bad seeds are errors"
     with pytest.raises(error):
         adult_split(**kwargs)
 
