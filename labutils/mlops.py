@@ -1,8 +1,9 @@
-"""Production readiness: the ML Test Score rubric and a Dockerfile linter.
+"""Production readiness: the ML Test Score rubric, graded by evidence, and a Dockerfile linter.
 
 Introduced in the chapter "MLOps and CI/CD" (``chapters/mlops.md``), which
-scores this book's own pipeline with :func:`ml_test_score` and checks the
-serving image's Dockerfile with :func:`dockerfile_findings`.
+grades this book's own pipeline with :func:`evidence_status`, scores it with
+:func:`ml_test_score` and checks the serving image's Dockerfile with
+:func:`dockerfile_findings`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from pathlib import Path
 
 import pandas as pd
 
-__all__ = ["ML_TEST_SCORE", "STATUS_POINTS", "dockerfile_findings", "missing_evidence", "ml_test_score"]
+__all__ = ["ML_TEST_SCORE", "STATUS_POINTS", "dockerfile_findings", "evidence_status", "missing_evidence",
+           "ml_test_score"]
 
 #: The 28 tests of Breck et al. (2017), "The ML Test Score", by section, in the paper's order.
 ML_TEST_SCORE: dict[str, tuple[str, ...]] = {
@@ -117,35 +119,132 @@ def ml_test_score(assessment: pd.DataFrame) -> tuple[float, pd.Series]:
     return float(sections.min()), sections
 
 
+def _entries(evidence: object) -> list[tuple[str, str]]:
+    """The ``;``-separated entries of an evidence cell as (path, name) pairs; name is "" without ``::``."""
+    entries = []
+    for entry in str(evidence).split(";"):
+        path, _, name = entry.strip().partition("::")
+        if path.strip():
+            entries.append((path.split("#")[0].strip(), name.strip()))
+    return entries
+
+
+def _found(root: Path, path: str, name: str) -> str | None:
+    """Why the evidence ``path::name`` is not there, or None when it is."""
+    file = root / path
+    if not file.exists():
+        return "no such file"
+    if not name:
+        return None
+    if path.startswith("tests/") and path.endswith(".py"):
+        pattern = rf"^\s*(?:async\s+)?def {re.escape(name)}\("
+        return None if re.search(pattern, file.read_text(), re.M) else f"no test function {name}"
+    if path.startswith("chapters/") and path.endswith(".md"):
+        pattern = rf"\bclaim\(\s*[\"']{re.escape(name)}[\"']"
+        return None if re.search(pattern, file.read_text()) else f"no claim {name}"
+    return "::name only names a test function in tests/*.py or a claim in chapters/*.md"
+
+
 def missing_evidence(assessment: pd.DataFrame, root: str | Path) -> list[str]:
-    """Evidence paths of an assessment that do not exist under ``root``.
+    """Evidence of an assessment that does not exist under ``root``.
 
     Every test marked ``manual`` or ``automated`` must name its evidence: one or
-    more paths relative to ``root`` (a file or folder, optionally with a
-    ``#section`` suffix), separated by ``;``. A test that is ``not done`` needs none.
+    more entries separated by ``;``. An entry is a path relative to ``root``
+    (optionally with a ``#section`` suffix), or ``tests/<file>.py::<test
+    function>`` or ``chapters/<chapter>.md::<claim name>``, in which case the
+    function (a ``def``) or the claim (a ``claim("name"`` call) must be in the
+    file. A test that is ``not done`` needs none.
+
+    Parameters
+    ----------
+    assessment : DataFrame
+        As for :func:`ml_test_score`.
+    root : str or Path
+        The repository's folder.
+
+    Returns
+    -------
+    list of str
+        One message per missing piece of evidence, ``"<test>: <entry> (<why>)"``.
 
     Examples
     --------
     >>> import tempfile
     >>> rows = [(s, t, "not done", "") for s, tests in ML_TEST_SCORE.items() for t in tests]
-    >>> rows[0] = ("data", rows[0][1], "automated", "tests/nowhere.py")
+    >>> rows[0] = ("data", rows[0][1], "automated", "tests/nowhere.py::test_schema")
     >>> table = pd.DataFrame(rows, columns=["section", "test", "status", "evidence"])
     >>> missing_evidence(table, tempfile.gettempdir())
-    ['Feature expectations are captured in a schema: tests/nowhere.py']
+    ['Feature expectations are captured in a schema: tests/nowhere.py::test_schema (no such file)']
     """
     assessment = _check_assessment(assessment)
-    root = Path(root)
-    if not root.is_dir():
-        raise ValueError(f"root must be an existing folder (the repository), got {str(root)!r}.")
+    root = _check_root(root)
     problems = []
     for row in assessment.itertuples():
         if row.status == "not done":
             continue
-        paths = [p.strip().split("#")[0] for p in str(row.evidence).split(";") if p.strip()]
-        if not paths:
+        entries = _entries(row.evidence)
+        if not entries:
             problems.append(f"{row.test}: no evidence named")
-        problems += [f"{row.test}: {p}" for p in paths if not (root / p).exists()]
+        for path, name in entries:
+            why = _found(root, path, name)
+            if why:
+                problems.append(f"{row.test}: {path}{'::' + name if name else ''} ({why})")
     return problems
+
+
+def _check_root(root: object) -> Path:
+    if not isinstance(root, (str, Path)):
+        raise TypeError(f"root must be the repository's folder as a str or Path, got {type(root).__name__}.")
+    root = Path(root)
+    if not root.is_dir():
+        raise ValueError(f"root must be an existing folder (the repository), got {str(root)!r}.")
+    return root
+
+
+def evidence_status(assessment: pd.DataFrame, root: str | Path) -> pd.Series:
+    """The status that each test's evidence supports, whatever the table says.
+
+    ``"automated"`` needs a test function that ``make test`` runs, named as
+    ``tests/<file>.py::<test function>``; ``"manual"`` needs a documented
+    result that a claim checks when the book is built, named as
+    ``chapters/<chapter>.md::<claim name>``; anything else (a sentence, a bare
+    file, a folder) supports ``"not done"``. Entries that do not exist count
+    for nothing (:func:`missing_evidence` lists them).
+
+    Parameters
+    ----------
+    assessment : DataFrame
+        As for :func:`ml_test_score`.
+    root : str or Path
+        The repository's folder.
+
+    Returns
+    -------
+    Series
+        One status per row of ``assessment``, on its index.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp())
+    >>> (root / "tests").mkdir()
+    >>> _ = (root / "tests" / "test_a.py").write_text("def test_schema():\\n    assert True\\n")
+    >>> rows = [(s, t, "manual", "README.md") for s, tests in ML_TEST_SCORE.items() for t in tests]
+    >>> rows[0] = ("data", rows[0][1], "automated", "tests/test_a.py::test_schema")
+    >>> table = pd.DataFrame(rows, columns=["section", "test", "status", "evidence"])
+    >>> evidence_status(table, root).value_counts().to_dict()
+    {'not done': 27, 'automated': 1}
+    """
+    assessment = _check_assessment(assessment)
+    root = _check_root(root)
+
+    def supported(evidence: object) -> str:
+        found = [path for path, name in _entries(evidence) if name and _found(root, path, name) is None]
+        if any(path.startswith("tests/") for path in found):
+            return "automated"
+        return "manual" if found else "not done"
+
+    return assessment["evidence"].map(supported).rename("status")
 
 
 def dockerfile_findings(text: str) -> list[str]:

@@ -1,11 +1,15 @@
-"""Tests for labutils.mlops: the ML Test Score and the Dockerfile linter."""
+"""Tests for labutils.mlops: the ML Test Score graded by evidence, and the Dockerfile linter."""
+
+import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from labutils.mlops import ML_TEST_SCORE, dockerfile_findings, missing_evidence, ml_test_score
+from labutils.mlops import ML_TEST_SCORE, dockerfile_findings, evidence_status, missing_evidence, ml_test_score
 
 COLUMNS = ["section", "test", "status", "evidence"]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _assessment(status="automated", evidence="README.md"):
@@ -51,10 +55,84 @@ def test_missing_evidence_is_listed(tmp_path):
     assert missing_evidence(_assessment(evidence="README.md#usage; README.md"), tmp_path) == []
     table = _assessment(evidence="nowhere.py")
     table.loc[table.index[1:], "status"] = "not done"
-    assert missing_evidence(table, tmp_path) == [f"{table['test'].iloc[0]}: nowhere.py"]
+    assert missing_evidence(table, tmp_path) == [f"{table['test'].iloc[0]}: nowhere.py (no such file)"]
     assert "no evidence" in missing_evidence(_assessment(evidence=""), tmp_path)[0]
     with pytest.raises(ValueError, match="existing folder"):
         missing_evidence(_assessment(), tmp_path / "absent")
+    with pytest.raises(TypeError, match="folder"):
+        missing_evidence(_assessment(), 3)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    """A repository with one test function and one chapter claim to cite."""
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "test_a.py").write_text("@mark\ndef test_schema(x):\n    assert x\n")
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "c.md").write_text('claim(\n    "c.auc", auc, lo=0.6, hi=0.7)\n')
+    return tmp_path
+
+
+def test_named_functions_and_claims_must_exist(repo):
+    """file::test_name needs a def in a tests/ file, chapter.md::claim a claim call in the chapter."""
+    ok = _assessment(evidence="tests/test_a.py::test_schema; chapters/c.md::c.auc")
+    assert missing_evidence(ok, repo) == []
+    for evidence, why in [("tests/test_a.py::test_scheme", "no test function test_scheme"),
+                          ("chapters/c.md::c.ece", "no claim c.ece"),
+                          ("chapters/c.md::test_schema", "no claim test_schema"),
+                          ("README.md::intro", "only names a test function")]:
+        (repo / "README.md").write_text("intro")
+        table = _assessment(evidence=evidence)
+        table.loc[table.index[1:], "status"] = "not done"
+        (problem,) = missing_evidence(table, repo)
+        assert problem.startswith(f"{table['test'].iloc[0]}: {evidence} (") and why in problem
+
+
+def test_evidence_status_gives_points_only_for_tests_and_claims(repo):
+    """A test function supports automated, a chapter claim manual; a sentence, a bare file or a typo nothing."""
+    (repo / "README.md").write_text("We check the schema by hand.")
+    table = _assessment(evidence="")
+    cases = {"tests/test_a.py::test_schema; chapters/c.md::c.auc": "automated",
+             "chapters/c.md::c.auc": "manual", "tests/test_a.py::test_scheme": "not done",
+             "tests/test_a.py": "not done", "README.md": "not done",
+             "we check it by hand": "not done", "": "not done"}
+    table.loc[table.index[:len(cases)], "evidence"] = list(cases)
+    assert evidence_status(table, repo).iloc[:len(cases)].tolist() == list(cases.values())
+
+
+def _book_assessment() -> pd.DataFrame:
+    return pd.read_csv(ROOT / "tests" / "ml_test_score.csv", keep_default_na=False)
+
+
+def _cited(prefix: str) -> list[tuple[str, str]]:
+    entries = [e.strip() for cell in _book_assessment()["evidence"] for e in cell.split(";") if e.strip()]
+    return [tuple(e.split("::", 1)) if "::" in e else (e, "") for e in entries if e.startswith(prefix)]
+
+
+def test_every_test_the_book_cites_exists():
+    """The book's assessment: each cited tests/<file>.py::<name> is a def in that file."""
+    cited = _cited("tests/")
+    assert cited, "the assessment cites no test"
+    for path, name in cited:
+        assert name, f"{path}: cite the test function too, as {path}::test_name"
+        text = (ROOT / path).read_text()
+        assert re.search(rf"^def {re.escape(name)}\(", text, re.M), f"{path} has no def {name}"
+
+
+def test_every_claim_the_book_cites_exists():
+    """The book's assessment: each cited chapters/<chapter>.md::<claim> is a claim in that chapter."""
+    for path, name in _cited("chapters/"):
+        assert name, f"{path}: cite the claim too, as {path}::claim_name"
+        assert re.search(rf"\bclaim\(\s*\"{re.escape(name)}\"", (ROOT / path).read_text()), f"{path}: no claim {name}"
+
+
+def test_the_book_grades_no_test_above_its_evidence():
+    """The book's assessment: each status is the one its evidence supports (self-grading cannot inflate it)."""
+    table = _book_assessment()
+    supported = evidence_status(table, ROOT)
+    wrong = supported != table["status"]
+    assert not wrong.any(), table.loc[wrong, ["test", "status"]].assign(supported=supported[wrong]).to_string()
+    assert (table.loc[table["status"] == "not done", "checks"] != "").all(), "say why each test is not done"
 
 
 GOOD = """\
