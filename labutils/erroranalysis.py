@@ -254,29 +254,44 @@ def perturbation_shift(
     return float(np.mean(after - before))
 
 
-def departed_delay(flights: pd.DataFrame, *, lead_hours: float = 2.0) -> pd.Series:
+def departed_delay(
+    flights: pd.DataFrame, *, departures: pd.DataFrame | None = None, lead_hours: float = 2.0,
+) -> pd.Series:
     """Mean departure delay at a flight's airport, among the flights that had left ``lead_hours`` before it.
 
     For a flight scheduled at time ``t`` from airport ``a``, average
-    ``dep_delay`` over the flights from ``a`` on the same day whose actual
-    departure (scheduled time plus delay) was at or before ``t - lead_hours``.
-    Those departures are known at the prediction point, so the feature is
-    pre-departure; with a lead of an hour or more the flight's own delay never
-    enters (no flight leaves that early). With ``lead_hours=0`` it can, which
-    is a leak. Flights with no earlier departure that day get NaN.
-    Only rows of the same day are used, so a split at midnight needs no
+    ``dep_delay`` over the ``departures`` from ``a`` scheduled on the same day
+    whose actual departure (scheduled time plus delay) was at or before
+    ``t - lead_hours``. With the default lead of two hours, the prediction point
+    of the shared model (:data:`labutils.models.PREDICTION_LEAD`), those
+    departures are known at the prediction point, and the flight's own delay
+    never enters (no flight leaves that early). With ``lead_hours=0`` it can,
+    which is a leak. Flights with no such departure that day get NaN. Only
+    departures of the same day are used, so a split at midnight needs no
     information across it.
 
     Parameters
     ----------
     flights : DataFrame
-        With columns ``sched_dep`` (datetime), ``origin`` and ``dep_delay`` (minutes).
+        The flights to compute the feature for, with columns ``sched_dep``
+        (datetime) and ``origin``.
+    departures : DataFrame, optional
+        The feed of departures, with ``sched_dep``, ``origin`` and ``dep_delay``
+        (minutes; NaN for a flight that never left). By default ``flights``
+        itself; pass every departure (``load_flights(keep_cancelled=True)``)
+        when ``flights`` is a subsample, as a live feed would hold them all.
     lead_hours : float, default 2.0
         The prediction point, in hours before the scheduled departure (0 or more).
 
     Returns
     -------
     Series of float, aligned with ``flights``
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a frame is not a DataFrame, lacks a column or has a non-datetime
+        ``sched_dep``, or if ``lead_hours`` is negative.
 
     Examples
     --------
@@ -285,24 +300,35 @@ def departed_delay(flights: pd.DataFrame, *, lead_hours: float = 2.0) -> pd.Seri
     ...                   "origin": "JFK", "dep_delay": [10.0, 30.0, 0.0]})
     >>> departed_delay(f).tolist()
     [nan, nan, 20.0]
+    >>> departed_delay(f.iloc[[2]], departures=f.iloc[[0]]).tolist()
+    [10.0]
     """
-    if not isinstance(flights, pd.DataFrame):
-        raise TypeError(f"flights must be a pandas DataFrame, got {type(flights).__name__}.")
-    missing = [c for c in ("sched_dep", "origin", "dep_delay") if c not in flights.columns]
-    if missing:
-        raise ValueError(f"flights lacks the columns {missing}; load it with labutils.datasets.load_flights.")
+    departures = flights if departures is None else departures
+    for label, frame, needed in (("flights", flights, ("sched_dep", "origin")),
+                                 ("departures", departures, ("sched_dep", "origin", "dep_delay"))):
+        if not isinstance(frame, pd.DataFrame):
+            raise TypeError(f"{label} must be a pandas DataFrame, got {type(frame).__name__}.")
+        missing = [c for c in needed if c not in frame.columns]
+        if missing:
+            raise ValueError(f"{label} lacks the columns {missing}; load it with labutils.datasets.load_flights.")
+        if not pd.api.types.is_datetime64_any_dtype(frame["sched_dep"]):
+            raise TypeError(f"sched_dep of {label} must be a datetime column.")
     if isinstance(lead_hours, bool) or not isinstance(lead_hours, numbers.Real) or not lead_hours >= 0:
         raise ValueError(f"lead_hours must be a non-negative number of hours, got {lead_hours!r}.")
-    if not pd.api.types.is_datetime64_any_dtype(flights["sched_dep"]):
-        raise TypeError("sched_dep must be a datetime column.")
-    keys = pd.DataFrame({"origin": flights["origin"].astype(str).to_numpy(),
-                         "day": flights["sched_dep"].dt.normalize().to_numpy()})
-    left = keys.assign(dep=(flights["sched_dep"] + pd.to_timedelta(flights["dep_delay"], unit="min")).to_numpy(),
-                       delay=flights["dep_delay"].to_numpy()).dropna(subset=["dep"]).sort_values("dep")
+    left = pd.DataFrame({
+        "origin": departures["origin"].astype(str).to_numpy(),
+        "day": departures["sched_dep"].dt.normalize().to_numpy(),
+        "dep": (departures["sched_dep"] + pd.to_timedelta(departures["dep_delay"], unit="min")).to_numpy(),
+        "delay": departures["dep_delay"].to_numpy(float),
+    }).dropna(subset=["dep"]).sort_values("dep", kind="stable")  # fmt: skip
     left["total"] = left.groupby(["origin", "day"])["delay"].cumsum()
     left["count"] = left.groupby(["origin", "day"]).cumcount() + 1
-    asked = keys.assign(dep=(flights["sched_dep"] - pd.Timedelta(hours=lead_hours)).to_numpy(),
-                        row=np.arange(len(flights))).sort_values("dep")
+    asked = pd.DataFrame({
+        "origin": flights["origin"].astype(str).to_numpy(),
+        "day": flights["sched_dep"].dt.normalize().to_numpy(),
+        "dep": (flights["sched_dep"] - pd.Timedelta(hours=lead_hours)).to_numpy(),
+        "row": np.arange(len(flights)),
+    }).sort_values("dep", kind="stable")  # fmt: skip
     known = pd.merge_asof(asked, left[["origin", "day", "dep", "total", "count"]], on="dep",
                           by=["origin", "day"]).sort_values("row")
     return pd.Series((known["total"] / known["count"]).to_numpy(), index=flights.index, name="departed_delay")

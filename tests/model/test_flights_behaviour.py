@@ -7,19 +7,20 @@ Directional: changes that should raise the risk of a late arrival do not lower i
 import numpy as np
 import pytest
 
-from labutils.datasets import FLIGHTS_FEATURES, FLIGHTS_TARGET
+from labutils.datasets import FLIGHTS_TARGET, load_flights
 from labutils.erroranalysis import departed_delay, perturbation_shift
-from labutils.models import flights_model, flights_split
+from labutils.models import MODEL_FEATURES, flights_model, flights_split
 
-COLUMNS = [*FLIGHTS_FEATURES, "departed_delay"]
+COLUMNS = [*MODEL_FEATURES, "departed_delay"]
 
 
 @pytest.fixture(scope="module")
 def model_and_probe():
-    """The chapter's pipeline (shared model + departed_delay) on 20,000 training flights."""
-    train, test = flights_split()
-    train = train.assign(departed_delay=departed_delay(train)).sample(20_000, random_state=0)
-    test = test.assign(departed_delay=departed_delay(test)).sample(3_000, random_state=0)
+    """The chapter's pipeline (shared model + departed_delay) on 20,000 training flights, probed on September."""
+    train, valid, _ = flights_split()
+    feed = load_flights(keep_cancelled=True)
+    train = train.assign(departed_delay=departed_delay(train, departures=feed)).sample(20_000, random_state=0)
+    test = valid.assign(departed_delay=departed_delay(valid, departures=feed)).sample(3_000, random_state=0)
     model = flights_model(n_estimators=80).set_params(n_jobs=1)
     model.fit(train[COLUMNS], train[FLIGHTS_TARGET].astype(int))
     return (lambda X: model.predict_proba(X[COLUMNS])[:, 1]), test
