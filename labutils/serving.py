@@ -17,7 +17,7 @@ import math
 import socket
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -50,13 +50,18 @@ class Feature:
 
 
 def feature_schema(
-    X: pd.DataFrame, *, slack: float = 0.1, bounds: Mapping[str, tuple[float, float]] | None = None
+    X: pd.DataFrame,
+    *,
+    slack: float = 0.1,
+    bounds: Mapping[str, tuple[float, float]] | None = None,
+    nullable: Iterable[str] = (),
 ) -> dict[str, Feature]:
     """Derive a serving contract from the training features.
 
     Numbers get the training range widened by ``slack`` times its width on each
     side; categories get the categories of their dtype (what the model can
-    encode); a column that had missing values in training accepts ``null``.
+    encode); a column that had missing values in training, or is listed in
+    ``nullable``, accepts ``null``.
 
     Parameters
     ----------
@@ -67,6 +72,10 @@ def feature_schema(
     bounds : mapping, optional
         Ranges that override the derived ones, e.g. ``{"month": (1, 12)}`` when
         training saw only some of the valid values.
+    nullable : iterable of str, default ()
+        Columns that may be missing at serving time although training had no
+        missing value, e.g. a point-in-time lookup that finds nothing within
+        its TTL.
 
     Returns
     -------
@@ -82,6 +91,8 @@ def feature_schema(
     Feature(name='hour', kind='integer', low=0.0, high=23.0, categories=(), nullable=False)
     >>> schema["temp"].nullable, schema["origin"].categories
     (True, ('JFK', 'LGA'))
+    >>> feature_schema(X, nullable=["hour"])["hour"].nullable
+    True
     """
     if not isinstance(X, pd.DataFrame):
         raise TypeError(f"X must be a pandas DataFrame of training features, got {type(X).__name__}.")
@@ -93,13 +104,19 @@ def feature_schema(
     unknown = sorted(set(bounds) - set(X.columns))
     if unknown:
         raise ValueError(f"bounds name columns that X does not have: {unknown}.")
+    if isinstance(nullable, str) or not isinstance(nullable, Iterable):
+        raise TypeError(f"nullable must be a list of column names, got {nullable!r}.")
+    may_miss = set(nullable)
+    unknown = sorted(map(str, may_miss - set(X.columns)))
+    if unknown:
+        raise ValueError(f"nullable names columns that X does not have: {unknown}.")
     schema = {}
     for name in X.columns:
         col = X[name]
-        nullable = bool(col.isna().any())
+        missing = name in may_miss or bool(col.isna().any())
         if isinstance(col.dtype, pd.CategoricalDtype):
             cats = tuple(str(c) for c in col.cat.categories)
-            schema[name] = Feature(name, "category", categories=cats, nullable=nullable)
+            schema[name] = Feature(name, "category", categories=cats, nullable=missing)
             continue
         if not pd.api.types.is_numeric_dtype(col) or pd.api.types.is_bool_dtype(col):
             raise TypeError(
@@ -113,7 +130,7 @@ def feature_schema(
         kind = "integer" if pd.api.types.is_integer_dtype(col) else "number"
         if kind == "integer":
             low, high = math.floor(low), math.ceil(high)
-        schema[name] = Feature(name, kind, float(low), float(high), nullable=nullable)
+        schema[name] = Feature(name, kind, float(low), float(high), nullable=missing)
     return schema
 
 

@@ -79,6 +79,23 @@ def test_feature_schema_rejects_bad_input(train):
         feature_schema(train, bounds={"minute": (0, 59)})
     with pytest.raises(TypeError, match="category"):
         feature_schema(pd.DataFrame({"name": ["a", "b"]}))
+    with pytest.raises(ValueError, match="nullable names"):
+        feature_schema(train, nullable=["minute"])
+    with pytest.raises(TypeError, match="list of column names"):
+        feature_schema(train, nullable="hour")
+
+
+def test_feature_schema_nullable_overrides_training(train):
+    "feature_schema: a column listed in nullable accepts null although training had none"
+    derived = feature_schema(train)
+    widened = feature_schema(train, nullable=["hour", "origin"])
+    assert not derived["hour"].nullable and not derived["origin"].nullable
+    assert widened["hour"].nullable and widened["origin"].nullable
+    assert widened["temp"] == derived["temp"]
+    frame = columns_to_frame({"hour": [None, 7], "temp": [50.0, None], "origin": [None, "JFK"]}, widened)
+    assert frame["hour"].isna().tolist() == [True, False] and frame["origin"].isna().tolist() == [True, False]
+    with pytest.raises(ValueError, match="may not be missing"):
+        columns_to_frame({"hour": [None], "temp": [50.0], "origin": ["JFK"]}, derived)
 
 
 def test_request_model_accepts_null_only_where_nullable(schema):
