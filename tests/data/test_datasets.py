@@ -291,3 +291,31 @@ def test_penguins_checksum_mismatch_is_reported(monkeypatch, tmp_path):
     monkeypatch.setattr(datasets, "_package_dir", lambda *a: tmp_path)
     with pytest.raises(ValueError, match="penguins.csv has sha256 .* the file changed"):
         load_penguins()
+
+
+def test_clustered_scores_have_the_stated_design_and_truth():
+    "make_clustered_scores: groups of equal size, rows of a group share its signal, true AUC in closed form"
+    from scipy.stats import norm
+
+    from labutils.datasets import make_clustered_scores
+
+    frame, true_auc = make_clustered_scores(n_groups=8, group_size=5, separation=1.5, group_sd=0.5, seed=3)
+    assert frame["group"].value_counts().eq(5).all() and len(frame) == 40
+    assert true_auc == pytest.approx(norm.cdf(1.5 / np.sqrt(2 + 0.25)))
+    assert set(frame["y"].unique()) <= {0, 1}
+
+
+@pytest.mark.parametrize(("kwargs", "error", "match"), [
+    ({"n_groups": 1}, ValueError, "n_groups must be at least 2"),
+    ({"group_size": 0}, ValueError, "group_size must be at least 1"),
+    ({"separation": 0.0}, ValueError, "separation must be a finite positive"),
+    ({"group_sd": -1.0}, ValueError, "group_sd must be a finite non-negative"),
+    ({"prevalence": 1.0}, ValueError, "prevalence must be strictly between 0 and 1"),
+    ({"seed": -1}, ValueError, "seed must be at least 0"),
+])
+def test_clustered_scores_reject_bad_input(kwargs, error, match):
+    "make_clustered_scores: bad sizes, signal, spread, prevalence or seed raise with a clear message"
+    from labutils.datasets import make_clustered_scores
+
+    with pytest.raises(error, match=match):
+        make_clustered_scores(**kwargs)
