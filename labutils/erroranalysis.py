@@ -320,7 +320,8 @@ def departed_delay(
         "day": departures["sched_dep"].dt.normalize().to_numpy(),
         "dep": (departures["sched_dep"] + pd.to_timedelta(departures["dep_delay"], unit="min")).to_numpy(),
         "delay": departures["dep_delay"].to_numpy(float),
-    }).dropna(subset=["dep"]).sort_values("dep", kind="stable")  # fmt: skip
+    }).dropna(subset=["dep"]).astype({"day": "datetime64[ns]", "dep": "datetime64[ns]"})  # fmt: skip
+    left = left.sort_values("dep", kind="stable")
     left["total"] = left.groupby(["origin", "day"])["delay"].cumsum()
     left["count"] = left.groupby(["origin", "day"]).cumcount() + 1
     asked = pd.DataFrame({
@@ -328,7 +329,7 @@ def departed_delay(
         "day": flights["sched_dep"].dt.normalize().to_numpy(),
         "dep": (flights["sched_dep"] - pd.Timedelta(hours=lead_hours)).to_numpy(),
         "row": np.arange(len(flights)),
-    }).sort_values("dep", kind="stable")  # fmt: skip
+    }).astype({"day": "datetime64[ns]", "dep": "datetime64[ns]"}).sort_values("dep", kind="stable")  # fmt: skip
     known = pd.merge_asof(asked, left[["origin", "day", "dep", "total", "count"]], on="dep",
                           by=["origin", "day"]).sort_values("row")
     return pd.Series((known["total"] / known["count"]).to_numpy(), index=flights.index, name="departed_delay")

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-__all__ = ["MECHANISMS", "cyclical_encode", "mask_missing", "selection_recall"]
+__all__ = ["MECHANISMS", "cyclical_encode", "mask_missing", "permutation_drop", "selection_recall"]
 
 #: The missingness mechanisms of Rubin (1976) that :func:`mask_missing` simulates.
 MECHANISMS = ("MCAR", "MAR", "MNAR")
@@ -259,3 +259,73 @@ def selection_recall(selected: object, informative: object) -> float:
                 f"{label} must hold distinct, non-negative indices, got {idx.tolist()}."
             )
     return float(np.isin(truth, chosen).mean())
+
+
+def permutation_drop(model: object, X: object, y: object, *, n_repeats: int = 3, seed: int = 0) -> np.ndarray:
+    """Permutation importance: the mean drop in accuracy when one column is shuffled.
+
+    The same quantity as :func:`sklearn.inspection.permutation_importance`
+    with its default scorer (accuracy) and ``importances_mean``: for each
+    column and repeat, the column's values are permuted among the rows and
+    the model's accuracy on ``(X, y)`` is compared with its accuracy on the
+    intact data. All permuted copies are scored in a single ``predict`` call,
+    which is much faster for models with a per-call overhead (a random
+    forest's trees). Use rows the model was not trained on.
+
+    Parameters
+    ----------
+    model : fitted classifier
+        Anything with ``predict``.
+    X : array-like of shape (n, p)
+        Complete numeric data, at least two rows.
+    y : array-like of shape (n,)
+        The labels of ``X``.
+    n_repeats : int, default 3
+        Permutations per column.
+    seed : int, default 0
+        Seed of the permutations.
+
+    Returns
+    -------
+    ndarray of shape (p,)
+        Accuracy on the intact data minus the mean accuracy with the column
+        permuted; near zero (or negative) for a column the model does not use.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``model`` has no ``predict``, ``X`` is not a complete 2-D numeric
+        array with at least two rows, ``y`` does not have one label per row,
+        or ``n_repeats`` or ``seed`` is not valid.
+
+    Examples
+    --------
+    >>> from sklearn.tree import DecisionTreeClassifier
+    >>> rng = np.random.default_rng(0)
+    >>> X = rng.normal(size=(200, 3))
+    >>> y = (X[:, 0] > 0).astype(int)  # only column 0 carries the label
+    >>> tree = DecisionTreeClassifier(max_depth=2, random_state=0).fit(X, y)
+    >>> drop = permutation_drop(tree, X, y)
+    >>> bool(drop[0] > 0.3), bool(np.abs(drop[1:]).max() < 0.05)
+    (True, True)
+    """
+    if not callable(getattr(model, "predict", None)):
+        raise TypeError(f"model must be a fitted classifier with predict, got {type(model).__name__}.")
+    X = _as_float_array(X, "X", ndim=2)
+    labels = np.asarray(y)
+    if labels.ndim != 1 or len(labels) != len(X):
+        raise ValueError(f"y must be 1-D with one label per row of X ({len(X)}), got shape {labels.shape}.")
+    if len(X) < 2:
+        raise ValueError("X needs at least two rows to permute.")
+    if isinstance(n_repeats, bool) or not isinstance(n_repeats, numbers.Integral) or n_repeats < 1:
+        raise ValueError(f"n_repeats must be a positive int, got {n_repeats!r}.")
+    _check_seed(seed)
+    n, p = X.shape
+    rng = np.random.default_rng(seed)
+    base = float(np.mean(model.predict(X) == labels))
+    order = rng.permuted(np.tile(np.arange(n), (p * n_repeats, 1)), axis=1)
+    copies = np.repeat(X[None], p * n_repeats, axis=0)
+    column = np.repeat(np.arange(p), n_repeats)
+    copies[np.arange(p * n_repeats), :, column] = X[order, column[:, None]]
+    hits = model.predict(copies.reshape(-1, p)).reshape(p, n_repeats, n) == labels
+    return base - hits.mean(axis=2).mean(axis=1)

@@ -1,12 +1,21 @@
 """labutils.erroranalysis: per-row log loss, worst slices, paired gains, perturbations, departed delay."""
 
+import inspect
+
 import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 from sklearn.metrics import log_loss
 
-from labutils.erroranalysis import departed_delay, paired_gain, perturbation_shift, row_log_loss, worst_slices
+from labutils.erroranalysis import (
+    departed_delay,
+    paired_gain,
+    perturbation_shift,
+    row_log_loss,
+    worst_slices,
+)
+from labutils.models import PREDICTION_LEAD
 
 
 def test_row_log_loss_averages_to_sklearn():
@@ -133,8 +142,37 @@ def test_departed_delay_uses_only_known_departures():
     assert_allclose(departed_delay(f, lead_hours=0).to_numpy(), [np.nan, np.nan, 20.0, 10.0, 0.0])
 
 
+def test_departed_delay_never_looks_past_the_prediction_point():
+    "departed_delay: equals a brute-force mean over same-airport, same-day departures gone by t - 2 h"
+    rng = np.random.default_rng(4)
+    n = 400
+    sched = pd.Timestamp("2013-03-01") + pd.to_timedelta(rng.integers(0, 3 * 24 * 60, n), unit="min")
+    feed = pd.DataFrame({"sched_dep": sched, "origin": rng.choice(["EWR", "JFK", "LGA"], n),
+                         "dep_delay": np.where(rng.random(n) < 0.1, np.nan, rng.gamma(1.0, 30.0, n) - 10)})
+    asked = feed.sample(150, random_state=0).drop(columns="dep_delay")
+    got = departed_delay(asked, departures=feed)
+    left_at = feed["sched_dep"] + pd.to_timedelta(feed["dep_delay"], unit="min")
+    for i, row in asked.iterrows():
+        gone = ((feed["origin"] == row["origin"]) & (feed["sched_dep"].dt.date == row["sched_dep"].date())
+                & (left_at <= row["sched_dep"] - PREDICTION_LEAD))
+        expected = feed.loc[gone, "dep_delay"].mean() if gone.any() else np.nan
+        assert_allclose(got[i], expected, equal_nan=True)
+
+
+def test_departed_delay_default_lead_is_the_prediction_point():
+    "departed_delay: the default lead is the shared model's PREDICTION_LEAD"
+    default = inspect.signature(departed_delay).parameters["lead_hours"].default
+    assert pd.Timedelta(hours=default) == PREDICTION_LEAD
+
+
 @pytest.mark.parametrize(("frame", "kwargs", "error"), [
     ([1, 2], {}, TypeError),
+    (pd.DataFrame({"sched_dep": pd.to_datetime(["2013-01-01"]), "origin": ["JFK"]}), {}, ValueError),
+    (pd.DataFrame({"sched_dep": pd.to_datetime(["2013-01-01"]), "origin": ["JFK"]}),
+     {"departures": [1, 2]}, TypeError),
+    (pd.DataFrame({"sched_dep": pd.to_datetime(["2013-01-01"]), "origin": ["JFK"]}),
+     {"departures": pd.DataFrame({"sched_dep": ["2013-01-01"], "origin": ["JFK"], "dep_delay": [1.0]})},
+     TypeError),
     (pd.DataFrame({"origin": ["JFK"], "dep_delay": [1.0]}), {}, ValueError),
     (pd.DataFrame({"sched_dep": ["2013-01-01"], "origin": ["JFK"], "dep_delay": [1.0]}), {}, TypeError),
     (pd.DataFrame({"sched_dep": pd.to_datetime(["2013-01-01"]), "origin": ["JFK"], "dep_delay": [1.0]}),
@@ -142,5 +180,6 @@ def test_departed_delay_uses_only_known_departures():
 ])
 def test_departed_delay_rejects_bad_input(frame, kwargs, error):
     "departed_delay: non-frames, missing columns, non-datetime times and negative leads are errors"
+    # (a frame without dep_delay needs a departures feed that has it)
     with pytest.raises(error):
         departed_delay(frame, **kwargs)

@@ -1,11 +1,15 @@
-"""labutils.features: cyclical_encode, mask_missing and selection_recall."""
+"""labutils.features: cyclical_encode, mask_missing, selection_recall and permutation_drop."""
 
 import numpy as np
 import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from labutils.features import MECHANISMS, cyclical_encode, mask_missing, selection_recall
+from sklearn.ensemble import RandomForestClassifier
+from sklearn.inspection import permutation_importance
+from sklearn.linear_model import LogisticRegression
+
+from labutils.features import MECHANISMS, cyclical_encode, mask_missing, permutation_drop, selection_recall
 
 
 @pytest.fixture
@@ -186,3 +190,45 @@ def test_selection_recall_rejects_bad_indices(selected, informative, match):
     "selection_recall: empty truth, float, negative, repeated or 2-D indices raise"
     with pytest.raises((ValueError, TypeError), match=match):
         selection_recall(selected, informative)
+
+
+# permutation_drop
+
+@pytest.fixture(scope="module")
+def fitted_forest():
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(600, 4))
+    y = (X[:, 0] + 0.5 * X[:, 1] + rng.normal(scale=0.5, size=600) > 0).astype(int)
+    forest = RandomForestClassifier(n_estimators=30, random_state=0).fit(X[:400], y[:400])
+    return forest, X[400:], y[400:]
+
+
+def test_permutation_drop_agrees_with_sklearn(fitted_forest):
+    "permutation_drop: the same quantity as sklearn's permutation_importance, up to permutation noise"
+    forest, X, y = fitted_forest
+    ours = permutation_drop(forest, X, y, n_repeats=20, seed=0)
+    theirs = permutation_importance(forest, X, y, n_repeats=20, random_state=0).importances_mean
+    assert_allclose(ours, theirs, atol=0.02)
+    assert np.argsort(ours)[::-1][:2].tolist() == [0, 1]
+
+
+def test_permutation_drop_is_deterministic_and_leaves_X_alone(fitted_forest):
+    "permutation_drop: same seed, same answer; the caller's array is not permuted in place"
+    forest, X, y = fitted_forest
+    before = X.copy()
+    assert_allclose(permutation_drop(forest, X, y, seed=3), permutation_drop(forest, X, y, seed=3))
+    assert_allclose(X, before)
+
+
+@pytest.mark.parametrize(("model", "X", "y", "kwargs", "error"), [
+    (object(), np.zeros((4, 2)), [0, 1, 0, 1], {}, TypeError),
+    (LogisticRegression(), np.zeros((4, 2)), [0, 1, 0], {}, ValueError),
+    (LogisticRegression(), np.zeros((1, 2)), [0], {}, ValueError),
+    (LogisticRegression(), [[0.0, np.nan], [1.0, 2.0]], [0, 1], {}, ValueError),
+    (LogisticRegression(), np.zeros((4, 2)), [0, 1, 0, 1], {"n_repeats": 0}, ValueError),
+    (LogisticRegression(), np.zeros((4, 2)), [0, 1, 0, 1], {"n_repeats": True}, ValueError),
+])
+def test_permutation_drop_rejects_bad_input(model, X, y, kwargs, error):
+    "permutation_drop: no predict, mismatched labels, one row, NaNs and bad repeats are errors"
+    with pytest.raises(error):
+        permutation_drop(model, X, y, **kwargs)

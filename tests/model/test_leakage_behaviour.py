@@ -8,9 +8,10 @@ from sklearn.model_selection import GroupKFold, KFold, StratifiedKFold, cross_va
 from sklearn.neighbors import KNeighborsClassifier
 from sklearn.pipeline import make_pipeline
 
-from labutils.datasets import FLIGHTS_FEATURES, load_flights, make_grouped_classification, make_noise_classification
+from labutils.datasets import load_flights, make_grouped_classification, make_noise_classification
 from labutils.evaluation import holdout_auc
 from labutils.leakage import leakage_report, time_split
+from labutils.models import FLIGHTS_TEST_START, MODEL_FEATURES, flights_features
 
 
 @pytest.mark.parametrize("seed", [101, 202])
@@ -35,13 +36,13 @@ def test_row_cv_beats_group_cv_on_grouped_data(seed):
 
 @pytest.fixture(scope="module")
 def split():
-    flights = load_flights(n=40_000, seed=7)
-    return time_split(flights, time_col="sched_dep", cutoff="2013-10-01")
+    flights = flights_features(load_flights(n=40_000, seed=7))
+    return time_split(flights, time_col="sched_dep", cutoff=FLIGHTS_TEST_START)
 
 
 def test_post_outcome_feature_raises_auc_directionally(split):
     "flights: adding dep_delay (post-outcome) raises test AUC by a wide margin"
-    features = list(FLIGHTS_FEATURES)
+    features = list(MODEL_FEATURES)
     model = HistGradientBoostingClassifier(max_iter=60, random_state=0)
     base = holdout_auc(model, *split, features=features, target="late")
     leaky = holdout_auc(model, *split, features=[*features, "dep_delay"], target="late")
@@ -49,16 +50,16 @@ def test_post_outcome_feature_raises_auc_directionally(split):
 
 
 def test_honest_flights_split_passes_the_screen_except_shared_aircraft(split):
-    "flights: the time split with pre-departure features only shares aircraft"
+    "flights: the time split with point-in-time features only shares aircraft"
     train, test = split
-    cols = [*FLIGHTS_FEATURES, "sched_dep", "tailnum"]
+    cols = [*MODEL_FEATURES, "sched_dep", "tailnum"]
     report = leakage_report(train[cols], test[cols], train["late"], time_col="sched_dep", group_col="tailnum")
     assert report["check"].tolist() == ["shared_groups"]
 
 
 def test_model_is_invariant_to_column_order(split):
     "flights: permuting the feature columns does not change the test AUC"
-    features = list(FLIGHTS_FEATURES)
+    features = list(MODEL_FEATURES)
     model = HistGradientBoostingClassifier(max_iter=30, random_state=0)
     a = holdout_auc(model, *split, features=features, target="late")
     b = holdout_auc(model, *split, features=features[::-1], target="late")
