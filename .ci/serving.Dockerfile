@@ -26,7 +26,7 @@ RUN pip install --no-deps .
 COPY model/ model/
 
 RUN useradd --create-home --uid 10001 app
-USER app
+USER 10001
 
 EXPOSE 8000
 HEALTHCHECK --interval=30s --timeout=3s --start-period=20s --retries=3 \

@@ -1,7 +1,10 @@
-"""Contracts of the repository's own pipeline: CI runs the README's test command, the serving
-image keeps its invariants, and the ML Test Score assessment points at evidence that exists."""
+"""Contracts of the repository's own pipeline: CI runs the README's test command, every workflow
+is valid, the serving image keeps its invariants and passes hadolint, and the ML Test Score
+assessment points at evidence that exists."""
 
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -10,6 +13,7 @@ import yaml
 from labutils.mlops import dockerfile_findings, missing_evidence, ml_test_score
 
 ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(sys.executable).parent
 
 
 def _readme_test_command() -> str:
@@ -27,6 +31,22 @@ def test_workflow_runs_the_readme_test_command():
               if line.strip() and not line.lstrip().startswith("#")]
     assert script[-1] == _readme_test_command() == "make test"
     assert all(line.startswith(("set ", "cd ")) for line in script[:-1]), script
+
+
+def test_every_workflow_is_valid():
+    "CI: every file in .github/workflows validates against GitHub's workflow schema (bundled, offline)"
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.y*ml"))
+    assert workflows
+    done = subprocess.run([BIN / "check-jsonschema", "--builtin-schema", "vendor.github-workflows",
+                           *workflows], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_serving_dockerfile_passes_hadolint():
+    "Docker: hadolint (bundled binary, offline) finds nothing at warning level or above"
+    done = subprocess.run([BIN / "hadolint", "--no-color", "--failure-threshold", "warning",
+                           ROOT / ".ci" / "serving.Dockerfile"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_serving_dockerfile_keeps_its_invariants():
