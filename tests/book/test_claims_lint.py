@@ -37,36 +37,20 @@ ALLOWED = {
 }
 
 
-#: Chapters not yet through the lint pass of issue #15, which followed the shared-model migration
-#: of #14. Their lint tests are strict xfails: a chapter that becomes clean fails the suite until it
-#: is removed from this set, so the set can only shrink.
-PENDING = {
-    "claims": {"eda"},
-    "typed": {"eda"},
-}
-
-
-def _lint_mark(kind: str, md: Path):
-    if md.stem in PENDING[kind]:
-        return pytest.param(md, id=md.stem, marks=pytest.mark.xfail(
-            strict=True, reason="issue #15: lint pass pending after the #14 migration"))
-    return pytest.param(md, id=md.stem)
-
-
 def _records(notebook: Path) -> list[dict]:
     cells = json.loads(notebook.read_text())["cells"]
     return [o["metadata"]["labutils"] for c in cells for o in c.get("outputs", [])
             if "labutils" in o.get("metadata", {})]
 
 
-@pytest.mark.parametrize("md", [_lint_mark("claims", md) for md in CHAPTERS])
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda md: md.stem)
 def test_every_claim_can_fail(md):
     "claims lint: no claim without a bound, no uninformative range, no exact claim without a source"
     findings = claim_problems(_records(md.with_suffix(".ipynb")), where=md.stem)
     assert not findings, f"{md.name}:\n" + "\n".join(f"  {f.problem}: {f.text}" for f in findings)
 
 
-@pytest.mark.parametrize("md", [_lint_mark("typed", md) for md in CHAPTERS])
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda md: md.stem)
 def test_no_result_number_is_typed_by_hand(md):
     "claims lint: prose, captions and alt text state no result number that a claim does not glue"
     findings = typed_numbers(md.read_text(), where=md.stem, allowed=ALLOWED)
