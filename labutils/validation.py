@@ -4,7 +4,9 @@
 as a pandera schema; :func:`validate_batch` runs it lazily and returns every
 failure as a tidy table; :func:`inject_faults` breaks a clean batch in known
 ways and records exactly which rows it touched; :func:`fault_recall` scores the
-report against that record.
+report against that record. :func:`expectation_suite` writes the same contract
+as a Great Expectations suite, and :func:`gx_validate_batch` runs it offline and
+returns the same tidy report, so that both tools are scored alike.
 
 Introduced in the chapter "Data validation and contracts" (``chapters/validation.md``).
 """
@@ -12,6 +14,7 @@ Introduced in the chapter "Data validation and contracts" (``chapters/validation
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Mapping, Sequence
 
 import numpy as np
@@ -31,8 +34,10 @@ __all__ = [
     "FLIGHTS_KEY",
     "FLIGHTS_NULL_RATES",
     "REPORT_COLUMNS",
+    "expectation_suite",
     "fault_recall",
     "flights_schema",
+    "gx_validate_batch",
     "inject_faults",
     "validate_batch",
 ]
@@ -84,6 +89,24 @@ def _missing(df: pd.DataFrame, *cols: str) -> pd.Series:
     return df[list(cols)].isna().any(axis=1)
 
 
+def _delay_gap(df: pd.DataFrame) -> pd.Series:
+    """Departure clock minus scheduled clock minus ``dep_delay``, modulo a day (0 when they agree)."""
+    return (_minutes(df["dep_time"]) - _minutes(df["sched_dep_time"]) - df["dep_delay"]) % 1440
+
+
+def _reaches_midnight(df: pd.DataFrame) -> pd.Series:
+    """Whether the departure plus the time in the air can cross midnight.
+
+    Crossing midnight needs the departure plus the time in the air to come within
+    4 h of it: at most 1 h of time-zone gain (Atlantic) and 3 h of taxiing.
+    """
+    return _minutes(df["dep_time"]) + df["air_time"] >= 1440 - 240
+
+
+def _implied_mph(df: pd.DataFrame) -> pd.Series:
+    return df["distance"] / (df["air_time"] / 60)
+
+
 def _cross_checks() -> list[pa.Check]:
     def parts(df):
         t = df["sched_dep"]
@@ -92,19 +115,14 @@ def _cross_checks() -> list[pa.Check]:
                 & (df["sched_dep_time"] == df["hour"] * 100 + df["minute"]))
 
     def delay(df):
-        gap = _minutes(df["dep_time"]) - _minutes(df["sched_dep_time"]) - df["dep_delay"]
-        return (gap % 1440 == 0) | _missing(df, "dep_time", "dep_delay")
+        return (_delay_gap(df) == 0) | _missing(df, "dep_time", "dep_delay")
 
     def overnight(df):
-        # Crossing midnight needs the departure plus the time in the air to come within
-        # 4 h of it: at most 1 h of time-zone gain (Atlantic) and 3 h of taxiing.
-        reaches = _minutes(df["dep_time"]) + df["air_time"] >= 1440 - 240
-        return ((df["arr_time"] > df["dep_time"]) | reaches
+        return ((df["arr_time"] > df["dep_time"]) | _reaches_midnight(df)
                 | _missing(df, "dep_time", "arr_time", "air_time"))
 
     def speed(df):
-        mph = df["distance"] / (df["air_time"] / 60)
-        return mph.between(60, 750) | _missing(df, "distance", "air_time")
+        return _implied_mph(df).between(60, 750) | _missing(df, "distance", "air_time")
 
     def label(df):
         return (df["late"] == (df["arr_delay"] > 15)).fillna(True)
@@ -418,3 +436,237 @@ def fault_recall(report: pd.DataFrame, truth: pd.DataFrame) -> pd.DataFrame:
         checks = sorted(set().union(*found)) if len(found) else []
         rows.append((fault, len(part), len(found), len(found) / len(part), ", ".join(checks)))
     return pd.DataFrame(rows, columns=["fault", "injected", "flagged", "recall", "checks"]).set_index("fault")
+
+
+def _gx():
+    """Import Great Expectations with its analytics switched off (the documented variable)."""
+    os.environ["GX_ANALYTICS_ENABLED"] = "False"  # read by GX when a context starts
+    try:
+        import great_expectations as gx
+        import great_expectations.expectations as gxe
+    except ImportError as exc:  # pragma: no cover - pinned in requirements.txt
+        raise ImportError(
+            "this needs Great Expectations; run `pip install great_expectations==1.24.1` "
+            "(it is pinned in requirements.txt)."
+        ) from exc
+    return gx, gxe
+
+
+#: The scalar type Great Expectations compares with each pandera dtype (the dtype's ``.type``).
+_GX_TYPES = {"DateTime": "datetime64", "Category": "CategoricalDtypeType", "STRING": "str",
+             "BOOL": "bool"}  # fmt: skip
+
+
+def _relation_columns(df: pd.DataFrame) -> pd.DataFrame:
+    """The derived columns that the suite's cross-column expectations read.
+
+    Great Expectations has no row-wise arithmetic for pandas batches, so each
+    relation of :func:`flights_schema` becomes a column (the implied speed, the
+    delay's gap, ...) that an ordinary expectation bounds. A derived value is
+    missing where one of its inputs is, as the pandera checks skip such rows.
+    """
+    def known(*cols):
+        return df[list(cols)].notna().all(axis=1)
+
+    derive = {
+        **{f"sched_dep.{part}": lambda part=part: getattr(df["sched_dep"].dt, part)
+           for part in ("month", "day", "hour", "minute", "day_of_week")},
+        "hour*100+minute": lambda: df["hour"] * 100 + df["minute"],
+        "dep_delay_gap": lambda: _delay_gap(df),
+        "arr_after_dep_or_overnight": lambda: (
+            (df["arr_time"] > df["dep_time"]) | _reaches_midnight(df)
+        ).astype("boolean").mask(~known("dep_time", "arr_time", "air_time")),
+        "implied_mph": lambda: _implied_mph(df),
+        "arr_delay>15": lambda: (df["arr_delay"] > 15).astype("boolean").mask(df["arr_delay"].isna()),
+        "dep_time%100": lambda: df["dep_time"] % 100,
+        "arr_time%100": lambda: df["arr_time"] % 100,
+    }
+    columns = {}
+    for name, compute in derive.items():
+        try:
+            columns[name] = compute()
+        except KeyError:  # an input is missing: the suite's column checks report it
+            continue
+    return pd.DataFrame(columns, index=df.index)
+
+
+def _gx_relations(gxe) -> dict[str, list]:
+    def pair(a, b):
+        return gxe.ExpectColumnPairValuesToBeEqual(column_A=a, column_B=b,
+                                                   ignore_row_if="either_value_is_missing")
+
+    parts = [pair(c, f"sched_dep.{p}") for c, p in
+             [("month", "month"), ("day", "day"), ("hour", "hour"), ("minute", "minute"),
+              ("weekday", "day_of_week")]]  # fmt: skip
+    return {
+        "sched_dep_matches_parts": [*parts, pair("sched_dep_time", "hour*100+minute")],
+        "dep_delay_matches_times": [
+            gxe.ExpectColumnValuesToBeInSet(column="dep_delay_gap", value_set=[0])],
+        "arr_after_dep_unless_overnight": [
+            gxe.ExpectColumnValuesToBeInSet(column="arr_after_dep_or_overnight", value_set=[True])],
+        "speed_60_to_750_mph": [
+            gxe.ExpectColumnValuesToBeBetween(column="implied_mph", min_value=60, max_value=750)],
+        "late_is_arr_delay_over_15": [pair("late", "arr_delay>15")],
+    }
+
+
+def expectation_suite(schema: pa.DataFrameSchema, *, name: str = "flights"):
+    """The pandera contract of :func:`flights_schema` as a Great Expectations suite.
+
+    Each part of the schema becomes built-in expectations: a column exists and
+    has its dtype; a non-nullable column has no missing value; a null-rate
+    ceiling becomes ``expect_column_values_to_not_be_null`` with ``mostly``
+    (one minus the ceiling); ``in_range``, ``isin`` and ``str_matches`` become
+    ``..._to_be_between``, ``..._to_be_in_set`` and ``..._to_match_regex``; the
+    key becomes ``expect_compound_columns_to_be_unique``. The HHMM check and the
+    five cross-column checks read derived columns that :func:`gx_validate_batch`
+    adds to the batch (the implied speed, the delay's gap, the parts of
+    ``sched_dep``). Every expectation's ``meta`` names the pandera check it
+    stands for, so both tools' reports use the same check names.
+
+    Parameters
+    ----------
+    schema : pandera.pandas.DataFrameSchema
+        :func:`flights_schema`, possibly with other carriers or null rates.
+    name : str, default "flights"
+        The suite's name.
+
+    Returns
+    -------
+    great_expectations.ExpectationSuite
+        Not attached to any data context; run it with :func:`gx_validate_batch`.
+
+    Raises
+    ------
+    ValueError
+        If the schema holds a check that has no translation.
+
+    Examples
+    --------
+    >>> suite = expectation_suite(flights_schema())
+    >>> len(suite.expectations), suite.expectations[0].meta
+    (135, {'check': 'column_in_dataframe', 'column': 'sched_dep'})
+    """
+    if not isinstance(schema, pa.DataFrameSchema):
+        raise TypeError(f"schema must be a pandera DataFrameSchema, got {type(schema).__name__}.")
+    if not isinstance(name, str) or not name:
+        raise TypeError(f"name must be a non-empty string, got {name!r}.")
+    gx, gxe = _gx()
+    expectations = []
+
+    def add(expectation, check, column):
+        expectation.meta = {"check": check, "column": column}
+        expectations.append(expectation)
+
+    for column, col in schema.columns.items():
+        add(gxe.ExpectColumnToExist(column=column), "column_in_dataframe", column)
+        type_ = _GX_TYPES.get(type(col.dtype).__name__, str(col.dtype))
+        add(gxe.ExpectColumnValuesToBeOfType(column=column, type_=type_), f"dtype('{col.dtype}')",
+            column)
+        if not col.nullable:
+            add(gxe.ExpectColumnValuesToNotBeNull(column=column), "not_nullable", column)
+        for check in col.checks:
+            stats = check.statistics
+            if check.name == "in_range":
+                expectation = gxe.ExpectColumnValuesToBeBetween(
+                    column=column, min_value=stats["min_value"], max_value=stats["max_value"],
+                    strict_min=not stats["include_min"], strict_max=not stats["include_max"])
+            elif check.name == "isin":
+                expectation = gxe.ExpectColumnValuesToBeInSet(column=column,
+                                                              value_set=stats["allowed_values"])
+            elif check.name == "str_matches":
+                expectation = gxe.ExpectColumnValuesToMatchRegex(column=column,
+                                                                 regex=stats["pattern"])
+            elif check.name.startswith("null_rate<="):
+                ceiling = float(check.name.removeprefix("null_rate<="))
+                if ceiling >= 1:
+                    continue  # any share of missing values is allowed: nothing to expect
+                expectation = gxe.ExpectColumnValuesToNotBeNull(column=column, mostly=1 - ceiling)
+            elif check.name == "hhmm_minutes_below_60":
+                expectation = gxe.ExpectColumnValuesToBeBetween(column=f"{column}%100",
+                                                                min_value=0, max_value=59)
+            else:
+                raise ValueError(f"column {column!r} has the check {check.name!r}, which has no "
+                                 "Great Expectations translation here.")
+            add(expectation, check.error or check.name, column)
+    if schema.unique:
+        add(gxe.ExpectCompoundColumnsToBeUnique(column_list=list(schema.unique)),
+            "multiple_fields_uniqueness", "(row)")
+    relations = _gx_relations(gxe)
+    for check in schema.checks:
+        if check.name not in relations:
+            raise ValueError(f"the schema's cross-column check {check.name!r} has no Great "
+                             f"Expectations translation; known: {sorted(relations)}.")
+        for expectation in relations[check.name]:
+            add(expectation, check.name, "(row)")
+    return gx.ExpectationSuite(name=name, expectations=expectations)
+
+
+def gx_validate_batch(df: pd.DataFrame, suite) -> pd.DataFrame:
+    """Run a Great Expectations suite on a batch, offline, and return the tidy report.
+
+    The suite runs in an ephemeral data context (nothing is written to disk or
+    to the home directory), with analytics disabled through
+    ``GX_ANALYTICS_ENABLED=False`` and the context's ``analytics_enabled``, and
+    without progress bars. The batch gets the derived columns that
+    :func:`expectation_suite` reads.
+
+    Parameters
+    ----------
+    df : DataFrame
+        The batch, with a unique index (``row`` holds its labels).
+    suite : great_expectations.ExpectationSuite
+        From :func:`expectation_suite`.
+
+    Returns
+    -------
+    DataFrame
+        Columns :data:`REPORT_COLUMNS`, as :func:`validate_batch` returns them:
+        one row per failing check and row, or one per column for a dtype, a
+        null-rate ceiling or a missing column. Empty when the batch passes.
+
+    Examples
+    --------
+    >>> from labutils.datasets import load_flights
+    >>> suite = expectation_suite(flights_schema())
+    >>> batch = load_flights(n=500, seed=0)
+    >>> gx_validate_batch(batch, suite).empty
+    True
+    >>> report = gx_validate_batch(batch.assign(air_time=batch["air_time"] / 60), suite)
+    >>> sorted(report["check"].unique())
+    ['in_range(15, 800)', 'speed_60_to_750_mph']
+    """
+    _check_frame(df)
+    gx, _ = _gx()
+    if not isinstance(suite, gx.ExpectationSuite):
+        raise TypeError(f"suite must be a Great Expectations ExpectationSuite, got "
+                        f"{type(suite).__name__}; build it with expectation_suite().")
+    from great_expectations.data_context.types import base
+
+    config = base.DataContextConfig(  # in memory, no docs site, no analytics, no progress bars
+        store_backend_defaults=base.InMemoryStoreBackendDefaults(init_temp_docs_sites=False),
+        analytics_enabled=False,
+        progress_bars=base.ProgressBarsConfig(globally=False, metric_calculations=False))
+    context = gx.get_context(project_config=config, mode="ephemeral")
+    whole = (context.data_sources.add_pandas("batch").add_dataframe_asset("batch")
+             .add_batch_definition_whole_dataframe("batch"))
+    data = pd.concat([df, _relation_columns(df)], axis=1)
+    results = whole.get_batch(batch_parameters={"dataframe": data}).validate(
+        suite, result_format="COMPLETE").results
+    absent = {r.expectation_config.meta["column"] for r in results
+              if not r.success and r.expectation_config.meta["check"] == "column_in_dataframe"}
+    rows = []
+    for result in results:
+        meta = result.expectation_config.meta
+        if result.success or (meta["column"] in absent and meta["check"] != "column_in_dataframe"):
+            continue  # a missing column is reported once, as pandera does
+        kwargs, found = result.expectation_config.kwargs, result.result
+        raised = (result.exception_info or {}).get("exception_message")
+        if raised or kwargs.get("mostly", 1) < 1 or "unexpected_index_list" not in found:
+            value = raised or found.get("observed_value")
+            rows.append((meta["check"], meta["column"], None, None if value is None else str(value)))
+            continue
+        for row, value in zip(found["unexpected_index_list"], found["unexpected_list"]):
+            rows.append((meta["check"], meta["column"], row, None if pd.isna(value) else str(value)))
+    report = pd.DataFrame(rows, columns=REPORT_COLUMNS, dtype=object)
+    return report.drop_duplicates(["check", "column", "row"]).reset_index(drop=True)

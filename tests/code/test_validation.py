@@ -221,3 +221,90 @@ def test_recall_counts_unflagged_faults_as_missed():
     truth = pd.DataFrame({"fault": ["nulls", "nulls"], "column": "x", "row": [1, 2]})
     scores = fault_recall(pd.DataFrame(columns=REPORT_COLUMNS), truth)
     assert scores.loc["nulls", "flagged"] == 0 and scores.loc["nulls", "checks"] == ""
+
+
+# --- Great Expectations: the same contract as an expectation suite
+
+@pytest.fixture(scope="module")
+def suite(schema):
+    from labutils.validation import expectation_suite
+
+    return expectation_suite(schema)
+
+
+def test_gx_clean_batch_passes(batch, suite):
+    "gx_validate_batch: a clean batch gives an empty report with the documented columns"
+    from labutils.validation import gx_validate_batch
+
+    report = gx_validate_batch(batch, suite)
+    assert report.empty and list(report.columns) == REPORT_COLUMNS
+
+
+def test_gx_catches_every_fault_with_pandera_check_names(batch, schema, suite):
+    "gx_validate_batch: all five faults caught on every row, by checks named as pandera names them"
+    from labutils.validation import gx_validate_batch
+
+    bad, truth = inject_faults(batch, seed=0)
+    gx_report, pa_report = gx_validate_batch(bad, suite), validate_batch(bad, schema)
+    scores = fault_recall(gx_report, truth)
+    assert_allclose(scores["recall"], 1.0)
+    for fault, check in EXPECTED_CHECK.items():
+        assert check in scores.loc[fault, "checks"]
+    assert set(gx_report["check"]) == set(pa_report["check"])
+    # GX flags every row of a duplicated key; pandera (exclude_first) only the later copies
+    extra = set(gx_report["row"].dropna()) - set(pa_report["row"].dropna())
+    copies = truth.loc[truth["fault"] == "duplicate_rows", "row"]
+    originals = {bad.iloc[:len(batch)].index[
+        (bad.iloc[:len(batch)][["sched_dep", "carrier", "flight", "origin"]]
+         == bad.loc[r, ["sched_dep", "carrier", "flight", "origin"]]).all(axis=1)][0] for r in copies}
+    assert extra == originals
+
+
+def test_gx_null_rate_dtype_and_missing_column_are_column_level(batch, suite):
+    "gx_validate_batch: a null-rate ceiling, a dtype and a missing column give one row each, row None"
+    from labutils.validation import gx_validate_batch
+
+    broken = batch.assign(temp=np.nan, month=batch["month"].astype(float)).drop(columns="visib")
+    report = gx_validate_batch(broken, suite).set_index("check")
+    assert report.loc["null_rate<=0.05", "column"] == "temp"
+    assert report.loc["dtype('int64')", "column"] == "month"
+    assert report.loc["column_in_dataframe", "column"] == "visib"
+    assert report.loc[["null_rate<=0.05", "dtype('int64')", "column_in_dataframe"], "row"].isna().all()
+
+
+def test_gx_writes_nothing_and_never_connects(batch, suite, tmp_path, monkeypatch):
+    "gx_validate_batch: an ephemeral context writes no file (cwd or HOME) and opens no socket"
+    import socket
+
+    from labutils.validation import gx_validate_batch
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.chdir(tmp_path)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError(f"network connection attempted: {args}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    assert gx_validate_batch(batch, suite).empty
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_gx_rejects_bad_input(batch, schema, suite):
+    "expectation_suite / gx_validate_batch: wrong types and untranslatable checks are refused"
+    import pandera.pandas as pa
+
+    from labutils.validation import expectation_suite, gx_validate_batch
+
+    with pytest.raises(TypeError, match="pandera DataFrameSchema"):
+        expectation_suite({"x": int})
+    with pytest.raises(TypeError, match="non-empty string"):
+        expectation_suite(schema, name="")
+    with pytest.raises(ValueError, match="no Great Expectations translation"):
+        expectation_suite(pa.DataFrameSchema({"x": pa.Column(int, pa.Check(lambda s: s > 0, name="pos"))}))
+    with pytest.raises(ValueError, match="cross-column check 'mine'"):
+        expectation_suite(pa.DataFrameSchema(checks=[pa.Check(lambda d: True, name="mine")]))
+    with pytest.raises(TypeError, match="ExpectationSuite"):
+        gx_validate_batch(batch, schema)
+    with pytest.raises(ValueError, match="empty"):
+        gx_validate_batch(batch.iloc[:0], suite)
