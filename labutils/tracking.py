@@ -14,6 +14,7 @@ Introduced in the chapter "Reproducibility and experiment tracking"
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib
 import importlib.metadata
 import math
@@ -21,8 +22,11 @@ import numbers
 import os
 import platform
 import re
+import shutil
+import subprocess
 import warnings
 from collections.abc import Iterator, Sequence
+from pathlib import Path
 
 import pandas as pd
 from sklearn.pipeline import Pipeline, make_pipeline
@@ -30,8 +34,8 @@ from sklearn.preprocessing import FunctionTransformer
 from threadpoolctl import threadpool_info
 
 __all__ = [
-    "SKOPS_TRUSTED_TYPES", "SNAPSHOT_PACKAGES", "accept_strings", "environment_snapshot",
-    "passes_gate", "quiet_mlflow", "to_categories",
+    "SKOPS_TRUSTED_TYPES", "SNAPSHOT_PACKAGES", "accept_strings", "code_version",
+    "environment_snapshot", "passes_gate", "quiet_mlflow", "to_categories",
 ]  # fmt: skip
 
 #: Packages whose versions :func:`environment_snapshot` records by default.
@@ -161,6 +165,62 @@ def environment_snapshot(packages: Sequence[str] = SNAPSHOT_PACKAGES) -> dict[st
     for pool in threadpool_info():
         snapshot[f"threads.{pool['internal_api']}"] = str(pool["num_threads"])
     return snapshot
+
+
+def _git(root: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=False)
+
+
+def code_version(root: str | Path = ".") -> dict[str, str]:
+    """The version of the code a run executes: its git commit, and whether it was committed.
+
+    Log it as the run's tags (``mlflow.set_tags(code_version(root))``) next to
+    the data version and :func:`environment_snapshot`, so that a registered
+    model points back to the code that trained it. A run from a work tree with
+    uncommitted changes to tracked files is marked ``"uncommitted"`` and carries
+    the SHA-256 of ``git diff HEAD``, so two runs from the same dirty tree can
+    still be told apart from runs of other edits.
+
+    Parameters
+    ----------
+    root : str or Path, default "."
+        A directory inside the repository.
+
+    Returns
+    -------
+    dict
+        ``git.commit`` (the commit id of ``HEAD``), ``git.state`` (``"clean"`` or
+        ``"uncommitted"``) and ``git.diff_sha256`` (empty when clean). Outside a
+        git work tree, or without a ``git`` executable, the commit is
+        ``"unknown"`` and the state ``"no git"``: a copy downloaded as a zip has
+        no history to point to.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If ``root`` is not a path, or not an existing directory.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> code_version(tempfile.mkdtemp())["git.state"]
+    'no git'
+    """
+    if not isinstance(root, (str, os.PathLike)):
+        raise TypeError(f"root must be a path to a directory, got {type(root).__name__}.")
+    root = Path(root)
+    if not root.is_dir():
+        raise ValueError(f"root {str(root)!r} is not an existing directory; pass the repository's folder.")
+    unknown = {"git.commit": "unknown", "git.state": "no git", "git.diff_sha256": ""}
+    if shutil.which("git") is None:
+        return unknown
+    head = _git(root, "rev-parse", "--verify", "HEAD")
+    if head.returncode != 0:
+        return unknown
+    diff = _git(root, "diff", "HEAD", "--binary").stdout
+    return {"git.commit": head.stdout.decode().strip(),
+            "git.state": "uncommitted" if diff else "clean",
+            "git.diff_sha256": hashlib.sha256(diff).hexdigest() if diff else ""}  # fmt: skip
 
 
 def to_categories(X: pd.DataFrame) -> pd.DataFrame:

@@ -1,19 +1,32 @@
-"""labutils.tracking: quiet_mlflow, environment_snapshot, to_categories, accept_strings, passes_gate."""
+"""labutils.tracking: quiet_mlflow, environment_snapshot, to_categories, accept_strings, passes_gate, code_version."""
 
 import importlib.metadata
 import logging
+import subprocess
 import warnings
 
 import numpy as np
 import pandas as pd
 import pytest
-from mlflow.utils.logging_utils import MLFLOW_LOGGING_STREAM, disable_logging, enable_logging, eprint
+from mlflow.utils.logging_utils import (
+    MLFLOW_LOGGING_STREAM,
+    disable_logging,
+    enable_logging,
+    eprint,
+)
 from numpy.testing import assert_allclose
 from sklearn.dummy import DummyClassifier
 from xgboost import XGBClassifier
 
-from labutils.tracking import (SKOPS_TRUSTED_TYPES, accept_strings, environment_snapshot, passes_gate,
-                               quiet_mlflow, to_categories)
+from labutils.tracking import (
+    SKOPS_TRUSTED_TYPES,
+    accept_strings,
+    code_version,
+    environment_snapshot,
+    passes_gate,
+    quiet_mlflow,
+    to_categories,
+)
 
 
 def test_quiet_mlflow_drops_plain_messages(capsys):
@@ -70,9 +83,8 @@ def test_quiet_mlflow_restores_the_stream_and_level(capsys):
 
 def test_quiet_mlflow_restores_the_stream_after_an_error(capsys):
     "quiet_mlflow: an exception inside the block propagates and the stream is restored"
-    with pytest.raises(KeyError):
-        with quiet_mlflow():
-            raise KeyError("boom")
+    with pytest.raises(KeyError), quiet_mlflow():
+        raise KeyError("boom")
     eprint("visible")
     assert capsys.readouterr().err == "visible\n"
 
@@ -165,3 +177,47 @@ def test_passes_gate_rejects_bad_scores(kwargs, error):
     "passes_gate: NaN, text, booleans and a negative tolerance are errors"
     with pytest.raises(error):
         passes_gate(**kwargs)
+
+
+# code_version
+
+def _git(repo, *args):
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+                   check=True, capture_output=True)
+
+
+@pytest.fixture
+def repo(tmp_path):
+    _git(tmp_path, "init", "-q")
+    (tmp_path / "train.py").write_text("seed = 0\n")
+    _git(tmp_path, "add", "train.py")
+    _git(tmp_path, "commit", "-q", "-m", "first")
+    return tmp_path
+
+
+def test_code_version_names_the_commit_of_a_clean_tree(repo):
+    "code_version: a clean tree gives HEAD's commit id and no diff hash"
+    head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, check=True)
+    assert code_version(repo) == {"git.commit": head.stdout.strip(), "git.state": "clean", "git.diff_sha256": ""}
+
+
+def test_code_version_marks_uncommitted_changes_by_their_diff(repo):
+    "code_version: an edit makes the state uncommitted, and different edits give different hashes"
+    (repo / "train.py").write_text("seed = 1\n")
+    first = code_version(repo)
+    assert first["git.state"] == "uncommitted" and len(first["git.diff_sha256"]) == 64
+    assert code_version(repo) == first
+    (repo / "train.py").write_text("seed = 2\n")
+    assert code_version(repo)["git.diff_sha256"] != first["git.diff_sha256"]
+
+
+def test_code_version_outside_git_is_unknown(tmp_path):
+    "code_version: a folder without history (a zip download) says so instead of failing"
+    assert code_version(tmp_path) == {"git.commit": "unknown", "git.state": "no git", "git.diff_sha256": ""}
+
+
+@pytest.mark.parametrize(("root", "error"), [(3, TypeError), ("/no/such/folder", ValueError)])
+def test_code_version_rejects_bad_roots(root, error):
+    "code_version: a non-path or a missing folder is an error that says what to pass"
+    with pytest.raises(error, match="root"):
+        code_version(root)
