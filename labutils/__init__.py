@@ -27,7 +27,8 @@ Each module belongs to the chapter that introduces it:
   ("Reproducibility and experiment tracking").
 * :mod:`labutils.featurestore` — Feast's concepts on DuckDB and SQLite, a skew report
   ("Feature stores and point-in-time correctness").
-* :mod:`labutils.serving` — a validated FastAPI app, a server in a thread, model bundles
+* :mod:`labutils.serving` — a strict, fast FastAPI app (native or ONNX Runtime), servers in a
+  thread or a process, model bundles, a load test
   ("Deployment strategies").
 * :mod:`labutils.deployment` — canary routing and judging, batch and streaming scoring,
   shadow comparison ("Deployment strategies").

@@ -18,6 +18,7 @@ left by the prediction point (none older than :data:`INBOUND_TTL`).
 from __future__ import annotations
 
 import functools
+import math
 import tempfile
 from datetime import timedelta
 from pathlib import Path
@@ -31,6 +32,8 @@ from .datasets import FLIGHTS_SCHEDULED_WEATHER, FLIGHTS_TARGET, _read_flights_t
 from .featurestore import Entity, FeatureStore, FeatureView, FileSource
 
 __all__ = [
+    "COUNT_FEATURES",
+    "FEATURE_LIMITS",
     "FLIGHTS_TEST_START",
     "FLIGHTS_VALID_START",
     "INBOUND_TTL",
@@ -60,6 +63,17 @@ _AIRCRAFT = ("plane_year", "plane_seats", "plane_engines")
 #: aircraft, the weather as of the prediction point and the aircraft's inbound delay.
 #: No ``month``: a model trained on January–August would only extrapolate it.
 MODEL_FEATURES = (*_SCHEDULE, *FLIGHTS_SCHEDULED_WEATHER, *_AIRCRAFT, "prev_dep_delay")
+#: Physical ranges of the model's inputs, which a serving contract cuts its training ranges to
+#: (:func:`labutils.serving.feature_schema`): the clock, a relative humidity in percent, compass
+#: degrees, and quantities that cannot be negative (or, for distances and counts, zero).
+FEATURE_LIMITS = {
+    "weekday": (0, 6), "hour": (0, 23), "minute": (0, 59), "distance": (1, math.inf),
+    "humid": (0, 100), "wind_dir": (0, 360), "wind_speed": (0, math.inf), "wind_gust": (0, math.inf),
+    "precip": (0, math.inf), "pressure": (0, math.inf), "visib": (0, math.inf),
+    "plane_year": (1903, math.inf), "plane_seats": (1, math.inf), "plane_engines": (1, math.inf),
+}  # fmt: skip
+#: Inputs that are whole numbers although pandas stores them as floats (they can be missing).
+COUNT_FEATURES = ("plane_year", "plane_seats", "plane_engines")
 
 
 class FlightsSplit(NamedTuple):

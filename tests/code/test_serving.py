@@ -1,5 +1,7 @@
 """Tests for labutils.serving: the serving contract, the FastAPI app and the background server."""
 
+import json
+
 import httpx
 import numpy as np
 import pandas as pd
@@ -9,8 +11,9 @@ from fastapi.testclient import TestClient
 from numpy.testing import assert_allclose
 from sklearn.linear_model import LogisticRegression
 
-from labutils.serving import (Feature, bundle_app, columns_to_frame, create_app, feature_schema,
-                              frame_to_json, latency_ms, request_model, save_bundle, serve_in_thread)
+from labutils.serving import (Feature, OnnxClassifier, batch_model, bundle_app, columns_to_frame, create_app,
+                              encode_columns, feature_schema, frame_to_json, latency_ms, load_test,
+                              request_model, save_bundle, serve_bundle, serve_in_thread, to_onnx)
 
 
 @pytest.fixture(scope="module")
@@ -148,12 +151,12 @@ def test_batch_matches_single_rows(client, train):
 
 
 @pytest.mark.parametrize("columns, message", [
-    ({"hour": [], "temp": [], "origin": []}, "empty"),
+    ({"hour": [], "temp": [], "origin": []}, "at least 1 item"),
     ({"hour": [8, 9], "temp": [50.0], "origin": ["JFK", "JFK"]}, "ragged"),
-    ({"hour": [8], "temp": [50.0]}, "missing columns"),
-    ({"hour": [8], "temp": ["warm"], "origin": ["JFK"]}, "not a number"),
-    ({"hour": [8], "temp": [50.0], "origin": ["BOS"]}, "unknown categories"),
-    ({"hour": [8.5], "temp": [50.0], "origin": ["JFK"]}, "whole number"),
+    ({"hour": [8], "temp": [50.0]}, "Field required"),
+    ({"hour": [8], "temp": ["warm"], "origin": ["JFK"]}, "valid number"),
+    ({"hour": [8], "temp": [50.0], "origin": ["BOS"]}, "'EWR', 'JFK' or 'LGA'"),
+    ({"hour": [8.5], "temp": [50.0], "origin": ["JFK"]}, "multiple of 1"),
 ])  # fmt: skip
 def test_batch_bad_payloads_get_422_with_message(client, columns, message):
     "POST /predict/batch: empty, ragged, incomplete, mistyped or unknown values get a clear 422"
@@ -171,9 +174,15 @@ def test_health_and_metadata(client):
 
 
 def test_create_app_rejects_bad_arguments(model, schema):
-    "create_app: a model without predict_proba, an empty version or a bad schema are refused"
+    "create_app: a model without predict_proba, an empty version, bad limits or a bad schema are refused"
     with pytest.raises(TypeError, match="predict_proba"):
         create_app(object(), schema, model_version="v1")
+    with pytest.raises(ValueError, match="max_rows"):
+        create_app(model, schema, model_version="v1", max_rows=0)
+    with pytest.raises(ValueError, match="max_body_bytes"):
+        create_app(model, schema, model_version="v1", max_body_bytes=10)
+    with pytest.raises(TypeError, match="training_data"):
+        create_app(model, schema, model_version="v1", training_data=3)
     with pytest.raises(ValueError, match="model_version"):
         create_app(model, schema, model_version="")
     with pytest.raises(TypeError, match="schema"):
@@ -267,3 +276,172 @@ def test_serving_imports_only_the_serving_stack():
             "print(sorted(m for m in ('matplotlib', 'fairlearn', 'pandera', 'shap') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+# --- The hardened contract (issue #16): strict, finite, physical, bounded, always JSON
+
+
+@pytest.fixture(scope="module")
+def flights():
+    """A small shared flights model, its strict contract and one valid request."""
+    from labutils.datasets import FLIGHTS_SCHEDULED_WEATHER, FLIGHTS_TARGET
+    from labutils.models import COUNT_FEATURES, FEATURE_LIMITS, MODEL_FEATURES, flights_model, flights_split
+
+    train, valid, _ = flights_split(n=5_000, seed=0)
+    features = list(MODEL_FEATURES)
+    model = flights_model(n_estimators=10).fit(train[features], train[FLIGHTS_TARGET].astype(int))
+    schema = feature_schema(train[features], bounds={"hour": (0, 23), "minute": (0, 59)},
+                            limits=FEATURE_LIMITS, integers=COUNT_FEATURES,
+                            nullable=[*FLIGHTS_SCHEDULED_WEATHER, "prev_dep_delay", *COUNT_FEATURES])
+    row = frame_to_json(valid[features].iloc[:1], orient="records")[0]
+    return {"model": model, "schema": schema, "valid": valid[features], "row": row,
+            "client": TestClient(create_app(model, schema, model_version="f1", max_rows=50,
+                                            max_body_bytes=64 * 1024))}  # fmt: skip
+
+
+def _post_raw(client, path, text):
+    return client.post(path, content=text.encode(), headers={"content-type": "application/json"})
+
+
+def _with(row, field, literal):
+    """The row as JSON text with one field's value replaced by a raw JSON literal (NaN, 1e400...)."""
+    return json.dumps({**row, field: "@@"}).replace('"@@"', literal)
+
+
+@pytest.mark.parametrize("field, literal", [
+    ("temp", "NaN"), ("temp", "Infinity"), ("temp", "-Infinity"), ("temp", "1e400"), ("hour", "NaN"),
+    ("hour", '"7"'), ("plane_seats", "false"), ("distance", "true"), ("weekday", "7"), ("distance", "-400"),
+    ("humid", "108"), ("plane_engines", "0.7"), ("hour", "1" + "0" * 400), ("origin", '["JFK"]'),
+    ("origin", "{}"), ("carrier", "null"),
+])  # fmt: skip
+def test_predict_refuses_what_json_clients_send_with_a_json_422(flights, field, literal):
+    "POST /predict: NaN, infinities, huge numbers, strings, booleans, impossible values: 422 naming the field"
+    r = _post_raw(flights["client"], "/predict", _with(flights["row"], field, literal))
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"][0]["loc"] == ["body", field]
+
+
+@pytest.mark.parametrize("field, literal", [
+    ("hour", "1" + "0" * 400), ("hour", "NaN"), ("temp", "1e400"), ("hour", '"7"'),
+    ("origin", '["JFK"]'), ("origin", "{}"), ("plane_engines", "0.7"),
+])  # fmt: skip
+def test_batch_refuses_the_same_values_with_row_numbers(flights, field, literal):
+    "POST /predict/batch: the rules of /predict hold per value, and the error names column and row"
+    body = frame_to_json(flights["valid"].iloc[:3])
+    text = json.dumps(body).replace(json.dumps(body["columns"][field]), f"[{literal}, null, null]", 1)
+    r = _post_raw(flights["client"], "/predict/batch", text)
+    assert r.status_code == 422, r.text
+    assert r.json()["detail"][0]["loc"][:4] == ["body", "columns", field, 0]
+
+
+def test_whole_floats_are_counts_and_extra_keys_are_refused(flights):
+    "An integer field takes 2.0 as JSON Schema does; unknown keys are refused at both levels"
+    client, row = flights["client"], flights["row"]
+    assert client.post("/predict", json={**row, "plane_engines": 2.0}).status_code == 200
+    assert client.post("/predict", json={**row, "month": 10}).json()["detail"][0]["loc"] == ["body", "month"]
+    batch = frame_to_json(flights["valid"].iloc[:2])
+    assert client.post("/predict/batch", json={**batch, "debug": True}).status_code == 422
+
+
+def test_limits_answer_413_with_a_json_body(flights):
+    "A batch over max_rows and a body over max_body_bytes get 413 and a message, with the version header"
+    client, valid = flights["client"], flights["valid"]
+    r = client.post("/predict/batch", json=frame_to_json(valid.iloc[:51]))
+    assert r.status_code == 413 and "at most 50 rows" in r.json()["detail"][0]["msg"]
+    big = frame_to_json(pd.concat([valid] * 3))
+    r = client.post("/predict/batch", json=big)
+    assert r.status_code == 413 and "exceeds" in r.json()["detail"][0]["msg"]
+    assert r.headers["x-model-version"] == "f1"
+    chunked = client.post("/predict/batch", content=iter([json.dumps(big).encode()]),
+                          headers={"content-type": "application/json"})  # no content-length
+    assert chunked.status_code == 413
+
+
+def test_openapi_describes_both_bodies(flights):
+    "/openapi.json: the row and the columnar batch are schemas, with types, ranges and limits"
+    spec = flights["client"].get("/openapi.json").json()
+    schemas = spec["components"]["schemas"]
+    assert spec["paths"]["/predict/batch"]["post"]["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/Batch"}
+    hour = schemas["BatchColumns"]["properties"]["hour"]
+    assert hour["maxItems"] == 50 and hour["items"] == {"type": "integer", "minimum": 0, "maximum": 23}
+    assert schemas["Features"]["additionalProperties"] is False
+    assert set(spec["paths"]["/predict"]["post"]["responses"]) == {"200", "413", "422"}
+
+
+def test_served_scores_equal_the_model_on_both_runtimes(flights):
+    "The array path (inplace_predict) and ONNX Runtime serve the model's probabilities"
+    model, schema, valid = flights["model"], flights["schema"], flights["valid"]
+    expected = model.predict_proba(valid)[:, 1]
+    onnx_model = OnnxClassifier(to_onnx(model, schema))
+    assert_allclose(onnx_model.predict_proba(encode_columns(frame_to_json(valid)["columns"], schema))[:, 1],
+                    expected, atol=1e-5)  # fmt: skip
+    for served_model in (model, onnx_model):
+        client = TestClient(create_app(served_model, schema, model_version="v"))
+        served = client.post("/predict/batch", json=frame_to_json(valid.iloc[:200])).json()["probabilities"]
+        assert_allclose(served, expected[:200], atol=1e-5)
+
+
+def test_onnx_and_encoding_reject_bad_input(flights, schema):
+    "to_onnx, OnnxClassifier and encode_columns explain what was wrong"
+    with pytest.raises(TypeError, match="XGBClassifier"):
+        to_onnx(object(), flights["schema"])
+    with pytest.raises(ValueError, match="differ from the schema"):
+        to_onnx(flights["model"], dict(reversed(flights["schema"].items())))
+    with pytest.raises(TypeError, match="bytes"):
+        OnnxClassifier("model.onnx")
+    with pytest.raises(ValueError, match="not a valid ONNX model"):
+        OnnxClassifier(b"not onnx")
+    onnx_model = OnnxClassifier(to_onnx(flights["model"], flights["schema"]))
+    with pytest.raises(ValueError, match="columns"):
+        onnx_model.predict_proba(np.zeros((2, 3), dtype=np.float32))
+    with pytest.raises(ValueError, match="at most 1 item"):
+        encode_columns({"hour": [6, 7], "temp": [1.0, 2.0], "origin": ["JFK", "LGA"]}, schema, max_rows=1)
+    with pytest.raises(TypeError, match="lists"):
+        encode_columns([1], schema)
+
+
+def test_feature_schema_limits_and_counts(train):
+    "feature_schema: limits cut the slack, integers makes a float column a count, bad limits are refused"
+    X = train.assign(seats=np.where(np.arange(len(train)) % 9, np.arange(len(train)) + 20.0, np.nan))
+    schema = feature_schema(X, slack=1.0, limits={"hour": (0, 23), "seats": (1, np.inf)}, integers=["seats"])
+    assert (schema["hour"].low, schema["hour"].high) == (0, 23)
+    assert schema["seats"].kind == "integer" and schema["seats"].low == 1
+    with pytest.raises(ValueError, match="limits"):
+        feature_schema(X, limits={"hour": (30, 20)})
+    with pytest.raises(ValueError, match="outside limits"):
+        feature_schema(X, limits={"hour": (100, 200)})
+    with pytest.raises(ValueError, match="finite"):
+        feature_schema(X, bounds={"hour": (0, np.inf)})
+    with pytest.raises(ValueError, match="integers"):
+        feature_schema(X, integers=["gate"])
+    with pytest.raises(ValueError, match="max_rows"):
+        batch_model(schema, max_rows=0)
+
+
+def test_errors_list_at_most_twenty_problems(flights):
+    "A batch whose column is all wrong gets a short error body, not one entry per row"
+    body = frame_to_json(flights["valid"].iloc[:40])
+    body["columns"]["hour"] = [99] * 40
+    r = flights["client"].post("/predict/batch", json=body)
+    assert r.status_code == 422 and len(r.json()["detail"]) == 20
+
+
+def test_a_bundle_process_survives_a_load_test(tmp_path, flights):
+    "serve_bundle (native and ONNX) answers 8 concurrent clients with no error; bad arguments are refused"
+    bodies = frame_to_json(flights["valid"].iloc[:40], orient="records")
+    for onnx in (False, True):
+        bundle = save_bundle(tmp_path / str(onnx), flights["model"], flights["schema"],
+                             model_version="v", onnx=onnx)  # fmt: skip
+        with serve_bundle(bundle) as (url, pid):
+            result = load_test(url, bodies * 3, concurrency=8)
+            runtime = httpx.get(url + "/metadata").json()["runtime"]
+        assert result.errors == 0 and len(result.latency_ms) == 120 and result.throughput > 0
+        assert runtime == ("onnxruntime" if onnx else "xgboost") and pid > 0
+    with pytest.raises(ValueError, match="bodies"):
+        load_test("http://127.0.0.1:1", [])
+    with pytest.raises(ValueError, match="url"):
+        load_test("localhost", bodies)
+    with pytest.raises(ValueError, match="bundle"):
+        with serve_bundle(tmp_path / "nowhere"):
+            pass
