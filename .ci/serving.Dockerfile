@@ -17,7 +17,8 @@ WORKDIR /app
 # constraints (without extras, which pip does not accept in a constraints file).
 COPY requirements.txt ./
 RUN sed 's/\[.*\]//' requirements.txt > constraints.txt \
- && pip install --constraint constraints.txt fastapi uvicorn pydantic pandas xgboost-cpu scikit-learn
+ && pip install --constraint constraints.txt fastapi uvicorn pydantic pandas xgboost-cpu scikit-learn \
+    onnxruntime
 
 COPY pyproject.toml ./
 COPY labutils/ labutils/
