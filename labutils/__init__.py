@@ -34,6 +34,9 @@ Each module belongs to the chapter that introduces it:
   shadow comparison ("Deployment strategies").
 * :mod:`labutils.deep` — tabular encoding, entity-embedding MLPs, a seeded training loop,
   temperature scaling ("Deep learning with PyTorch, when it pays").
+* :mod:`labutils.experiments` — hashing assignment, a traffic simulator with known truth, sample
+  size and simulated power, Welch and delta-method tests, CUPED, SRM, daily looks and the mixture
+  SPRT, a declared decision rule ("Online experiments").
 * :mod:`labutils.drift` — PSI, drift reports, Page–Hinkley ("Monitoring, drift and retraining").
 * :mod:`labutils.scaling` — partitioned parquet scoring for Dask ("Scaling out with Dask").
 * :mod:`labutils.leakage` — leakage screening and time-based splits ("Data leakage").
@@ -51,9 +54,10 @@ image needs only the serving stack (no plotting, fairness or validation packages
 import importlib
 from typing import Any
 
-_MODULES = ("benchmark", "claims", "clustering", "datasets", "deep", "deployment", "drift", "eda", "erroranalysis",
-            "evaluation", "fairness", "features", "featurestore", "leakage", "mlops", "modelcard", "models",
-            "optim", "plotting", "protocol", "regression", "scaling", "serving", "stats", "tracking", "validation")
+_MODULES = ("benchmark", "claims", "clustering", "datasets", "deep", "deployment", "drift", "eda",
+            "erroranalysis", "evaluation", "experiments", "fairness", "features", "featurestore", "leakage",
+            "mlops", "modelcard", "models", "optim", "plotting", "protocol", "regression", "scaling",
+            "serving", "stats", "tracking", "validation")
 _RUNTIME = ("BUDGET_CPU_SECONDS", "BUDGET_MIB", "THREAD_VARIABLES", "over_budget", "report_resources", "setup")
 
 __all__ = sorted(_MODULES + _RUNTIME)
