@@ -37,6 +37,8 @@ Each module belongs to the chapter that introduces it:
 * :mod:`labutils.experiments` — hashing assignment, a traffic simulator with known truth, sample
   size and simulated power, Welch and delta-method tests, CUPED, SRM, daily looks and the mixture
   SPRT, a declared decision rule ("Online experiments").
+* :mod:`labutils.pipeline` — the flights model's release: validated configs, data contract, train,
+  evaluate, a gate before promotion, registry approvals and lineage ("MLOps and CI/CD").
 * :mod:`labutils.drift` — PSI, drift reports, Page–Hinkley ("Monitoring, drift and retraining").
 * :mod:`labutils.scaling` — partitioned parquet scoring for Dask ("Scaling out with Dask").
 * :mod:`labutils.leakage` — leakage screening and time-based splits ("Data leakage").
@@ -56,8 +58,8 @@ from typing import Any
 
 _MODULES = ("benchmark", "claims", "clustering", "datasets", "deep", "deployment", "drift", "eda",
             "erroranalysis", "evaluation", "experiments", "fairness", "features", "featurestore", "leakage",
-            "mlops", "modelcard", "models", "optim", "plotting", "protocol", "regression", "scaling",
-            "serving", "stats", "tracking", "validation")
+            "mlops", "modelcard", "models", "optim", "pipeline", "plotting", "protocol", "regression",
+            "scaling", "serving", "stats", "tracking", "validation")
 _RUNTIME = ("BUDGET_CPU_SECONDS", "BUDGET_MIB", "THREAD_VARIABLES", "over_budget", "report_resources", "setup")
 
 __all__ = sorted(_MODULES + _RUNTIME)
