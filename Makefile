@@ -1,13 +1,18 @@
 # ML Engineering Lab. On a fresh clone:
 #   make book   set up .venv and build the site into _build/html
 #   make test   set up .venv and run every check
-# Other targets: downloads, budgets, format, nbval, lab, references, clean, help.
+# Both also set up .venv-feast (make feast-env), Feast's own venv for the feature-store chapter.
+# Other targets: downloads, budgets, format, nbval, lab, references, feast-env, clean, help.
 
 SHELL  := /bin/bash
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# Feast requires pandas < 3 and the book runs pandas 3: Feast gets its own venv, which the
+# feature-store chapter drives through a subprocess (labutils/_feast_bridge.py).
+FEAST_VENV  := .venv-feast
+FEAST_STAMP := $(FEAST_VENV)/.installed
 # Chapters are the MyST notebooks in chapters/ (pages without a kernelspec are plain Markdown).
 CHAPTERS := $(shell grep -l '^kernelspec:' chapters/*.md)
 JB_FLAGS := -W -n --keep-going
@@ -20,7 +25,7 @@ export OMP_NUM_THREADS := 1
 export OPENBLAS_NUM_THREADS := 1
 export MKL_NUM_THREADS := 1
 
-.PHONY: help install book downloads test unit sync-check nbval book-check site budgets format references lab browser clean
+.PHONY: help install feast-env book downloads test unit sync-check nbval book-check site budgets format references lab browser clean
 
 help:
 	@sed -n '1,5p' Makefile
@@ -35,10 +40,19 @@ $(STAMP): requirements.txt pyproject.toml
 
 install: $(STAMP)
 
+$(FEAST_STAMP): .ci/requirements-feast.txt
+	@test -x $(FEAST_VENV)/bin/python || $(PYTHON) -m venv $(FEAST_VENV)
+	@echo "Installing Feast's pinned set into $(FEAST_VENV) (about 590 MB, under a minute)..."
+	$(FEAST_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r .ci/requirements-feast.txt
+	$(FEAST_VENV)/bin/python -m pip check
+	@touch $@
+
+feast-env: $(FEAST_STAMP)
+
 # Strict build: a failing cell, any warning, stderr output or broken reference fails it.
 # jupyter-cache is cleared by labutils.sphinxext whenever labutils/, data/ or requirements.txt change.
 # .ci/execute.py first executes the outdated chapters two at a time into the build's cache.
-book: $(STAMP) browser
+book: $(STAMP) $(FEAST_STAMP) browser
 	$(BIN)/python .ci/execute.py $(CHAPTERS)
 	$(BIN)/jupyter-book build . $(JB_FLAGS)
 	@$(MAKE) --no-print-directory downloads
@@ -55,12 +69,12 @@ downloads: $(STAMP)
 
 # Each chapter is executed once: by the build, whose executed notebooks book-check then
 # compares with the references (labutils.regression: numbers within a stated tolerance).
-test: $(STAMP) browser
+test: $(STAMP) $(FEAST_STAMP) browser
 	@start=$$(date +%s); \
 	$(MAKE) --no-print-directory unit sync-check book book-check site && \
 	echo "make test: all checks passed in $$(( $$(date +%s) - start )) s"
 
-unit: $(STAMP)
+unit: $(STAMP) $(FEAST_STAMP)
 	$(BIN)/pytest -n 2 tests/code tests/data tests/model labutils
 
 # Every reference notebook's inputs must match its .md source.
@@ -79,7 +93,7 @@ sync-check: $(STAMP)
 	[ $$status -eq 0 ] && echo "sync-check: $(words $(CHAPTERS)) reference notebook(s) in sync"; exit $$status
 
 # Re-execute every chapter with nbval, comparing as book-check does (not part of make test).
-nbval: $(STAMP)
+nbval: $(STAMP) $(FEAST_STAMP)
 	$(BIN)/pytest $(NBVAL) $(CHAPTERS:.md=.ipynb)
 
 # The built site's content, and each executed chapter against its reference notebook.
@@ -87,7 +101,7 @@ book-check: $(STAMP)
 	$(BIN)/pytest tests/book
 
 # Each chapter alone, on an idle machine: fails if one is over 45 s CPU or 1.5 GiB (a benchmark run).
-budgets: $(STAMP)
+budgets: $(STAMP) $(FEAST_STAMP)
 	$(BIN)/python .ci/budgets.py $(or $(CHAPTER),$(CHAPTERS))
 
 # Every built page in headless Chromium (Debian's, driven by Playwright): console errors,
@@ -101,7 +115,7 @@ format: $(STAMP)
 
 # Re-execute chapters (two at a time) and store their outputs as the reference (all, or
 # CHAPTER=chapters/x.md).
-references: $(STAMP)
+references: $(STAMP) $(FEAST_STAMP)
 	@printf '%s\n' $(or $(CHAPTER),$(CHAPTERS)) | xargs -P 2 -I {} sh -c \
 	  'echo "executing {}"; $(BIN)/jupytext --quiet --to ipynb --execute {} || { echo "FAILED: {}"; exit 1; }'
 

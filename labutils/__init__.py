@@ -25,7 +25,8 @@ Each module belongs to the chapter that introduces it:
 * :mod:`labutils.erroranalysis` — worst slices with intervals ("Error analysis and iteration").
 * :mod:`labutils.tracking` — quiet MLflow, environment snapshots, a release gate
   ("Reproducibility and experiment tracking").
-* :mod:`labutils.featurestore` — Feast's concepts on DuckDB and SQLite, a skew report
+* :mod:`labutils.featurestore` — Feast's concepts on DuckDB and SQLite, a skew report, real Feast
+  through a subprocess bridge in its own venv
   ("Feature stores and point-in-time correctness").
 * :mod:`labutils.serving` — a strict, fast FastAPI app (native or ONNX Runtime), servers in a
   thread or a process, model bundles, a load test
@@ -56,10 +57,10 @@ image needs only the serving stack (no plotting, fairness or validation packages
 import importlib
 from typing import Any
 
-_MODULES = ("benchmark", "claims", "clustering", "datasets", "deep", "deployment", "drift", "eda",
-            "erroranalysis", "evaluation", "experiments", "fairness", "features", "featurestore", "leakage",
-            "mlops", "modelcard", "models", "optim", "pipeline", "plotting", "protocol", "regression",
-            "scaling", "serving", "stats", "tracking", "validation")
+_MODULES = ("benchmark", "claims", "clustering", "datasets", "deep", "deployment", "drift",
+            "eda", "erroranalysis", "evaluation", "experiments", "fairness", "features", "featurestore",
+            "leakage", "mlops", "modelcard", "models", "optim", "pipeline", "plotting", "protocol",
+            "regression", "scaling", "serving", "stats", "tracking", "validation")
 _RUNTIME = ("BUDGET_CPU_SECONDS", "BUDGET_MIB", "THREAD_VARIABLES", "over_budget", "report_resources", "setup")
 
 __all__ = sorted(_MODULES + _RUNTIME)

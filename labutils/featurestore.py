@@ -17,7 +17,12 @@ Introduced in the chapter "Feature stores and point-in-time correctness"
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import sqlite3
+import subprocess
+import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -25,8 +30,17 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 
-__all__ = ["Entity", "FeatureStore", "FeatureView", "FileSource", "skew_report"]
+__all__ = ["Entity", "FeastResult", "FeatureStore", "FeatureView", "FileSource", "describe_views",
+           "feast_features", "skew_report"]
+
+#: The Feast venv's Python (``make feast-env`` builds it); ``LABUTILS_FEAST_PYTHON`` overrides it.
+FEAST_PYTHON = Path(__file__).resolve().parent.parent / ".venv-feast" / "bin" / "python"
+FEAST_ENV_COMMAND = "make feast-env"
+_BRIDGE = Path(__file__).with_name("_feast_bridge.py")
+_ARROW_TYPES = {"double": "float64", "float": "float32", "int64": "int64", "int32": "int32", "bool": "bool",
+                "string": "string", "large_string": "string"}
 
 
 def _check_name(label: str, value: object) -> str:
@@ -413,3 +427,219 @@ def skew_report(
     report = pd.DataFrame.from_dict(rows, orient="index")
     report["skewed"] = report["n_mismatched"] > 0
     return report
+
+
+@dataclass(frozen=True)
+class FeastResult:
+    """What Feast returned through :func:`feast_features`.
+
+    Attributes
+    ----------
+    historical : DataFrame
+        ``get_historical_features(...).to_df()`` as Feast returns it: its rows
+        in its order (times tz-naive UTC), with every column of ``entity_df``.
+        The file offline store keeps one row per (join keys, timestamp) and
+        drops a row whose key has values but none within the TTL.
+    per_view : DataFrame
+        Every row of ``entity_df`` once, in order: one Feast query per view on
+        its unique (join key, timestamp) pairs, joined back; NaN where Feast
+        found no value.
+    online : DataFrame
+        ``get_online_features(...).to_df()`` after materializing at each
+        moment, stacked, with a ``materialized_at`` column (empty without moments).
+    repo_source : str
+        The Python file of the Feast feature repository that Feast applied.
+    registry : DataFrame
+        The feature views as Feast's registry holds them after ``apply``, one
+        row per view (by name): ``join_keys``, ``ttl``, ``features`` and
+        ``timestamp_field`` as text; :func:`describe_views` gives the same
+        table for this module's views.
+    feast_version : str
+    """
+
+    historical: pd.DataFrame
+    per_view: pd.DataFrame
+    online: pd.DataFrame
+    repo_source: str
+    registry: pd.DataFrame
+    feast_version: str
+
+
+def _feast_python(python: str | Path | None) -> Path:
+    chosen = Path(python or os.environ.get("LABUTILS_FEAST_PYTHON") or FEAST_PYTHON)
+    if not chosen.is_file():
+        raise FileNotFoundError(
+            f"Feast's own venv is missing: no Python at {chosen}. Feast needs pandas < 3, so it lives in a "
+            f"separate venv; build it with `{FEAST_ENV_COMMAND}` in the repository (it installs "
+            ".ci/requirements-feast.txt into .venv-feast), or pass python= a Python that has feast.")
+    return chosen
+
+
+def _feast_spec(views: list[FeatureView], features: list[str], moments: list[pd.Timestamp]) -> dict:
+    entities, spec_views = {}, []
+    for view in views:
+        arrow = pq.read_schema(view.source.path)
+        types = {}
+        for name in (*view.join_keys, *view.schema):
+            types[name] = _ARROW_TYPES.get(str(arrow.field(name).type))
+            if types[name] is None:
+                raise TypeError(f"column {name!r} of view {view.name!r} has parquet type {arrow.field(name).type}; "
+                                f"Feast's bridge takes {sorted(set(_ARROW_TYPES.values()))}.")
+        for entity in view.entities:
+            if len(entity.join_keys) != 1:
+                raise ValueError(f"entity {entity.name!r} has join keys {list(entity.join_keys)}; a Feast entity "
+                                 "has one join key, so declare one entity per key.")
+            entities[entity.name] = {"name": entity.name, "join_key": entity.join_keys[0],
+                                     "dtype": types[entity.join_keys[0]]}
+        spec_views.append({"name": view.name, "entities": [e.name for e in view.entities],
+                           "ttl_seconds": int(view.ttl.total_seconds()),
+                           "schema": {n: types[n] for n in view.schema},
+                           "source": f"{view.name}.parquet", "timestamp_field": view.source.timestamp_field})
+    return {"entities": list(entities.values()), "views": spec_views, "features": list(features),
+            "moments": [m.isoformat() for m in moments]}
+
+
+def feast_features(
+    views: list[FeatureView],
+    entity_df: pd.DataFrame,
+    features: list[str],
+    *,
+    moments: list[datetime] = (),
+    entity_rows: list[dict] | None = None,
+    timestamp_col: str = "event_timestamp",
+    python: str | Path | None = None,
+    timeout: float = 600,
+) -> FeastResult:
+    """Run real Feast on this module's feature views, in Feast's own venv, and return its frames.
+
+    Feast needs pandas < 3, so it never enters this process: a subprocess
+    (``.venv-feast/bin/python labutils/_feast_bridge.py``) writes a Feast
+    feature repository (file offline store, SQLite online store, no usage
+    telemetry) with one ``Entity``, ``FileSource`` and ``FeatureView`` per
+    object here, runs ``apply`` and ``get_historical_features`` on
+    ``entity_df``, then, for each serving moment ``t``, materializes each view
+    on ``[t - ttl, t]`` and reads ``entity_rows`` online. Data travel as parquet.
+
+    Parameters
+    ----------
+    views : list of FeatureView
+        Views over parquet files (timestamps tz-naive, read as UTC); their
+        columns are checked as :meth:`FeatureStore.apply` does.
+    entity_df : DataFrame
+        The join keys and ``timestamp_col``, plus any other columns (a row
+        id is useful: Feast returns its rows in its own order).
+    features : list of str
+        Feature references ``"view:feature"``.
+    moments : list of datetime, optional
+        Serving moments, ascending, tz-naive; materialization accumulates
+        over them in one online store, as a scheduled job would.
+    entity_rows : list of dict, optional
+        Join-key values to read online at each moment; required with ``moments``.
+    timestamp_col : str, default "event_timestamp"
+    python : str or Path, optional
+        The Feast venv's Python; default :data:`FEAST_PYTHON` (or the
+        ``LABUTILS_FEAST_PYTHON`` environment variable).
+    timeout : float, default 600
+        Seconds before the subprocess is stopped.
+
+    Returns
+    -------
+    FeastResult
+
+    Raises
+    ------
+    FileNotFoundError
+        If the Feast venv is missing; the message names ``make feast-env``.
+    RuntimeError
+        If Feast fails (its error is in the message) or returns no rows.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> repo = Path(tempfile.mkdtemp())
+    >>> pd.DataFrame({"origin": ["JFK", "JFK"], "time_hour": pd.to_datetime(["2013-01-01 05:00",
+    ...               "2013-01-01 06:00"]), "temp": [30.0, 31.0]}).to_parquet(repo / "w.parquet")
+    >>> view = FeatureView("weather", [Entity("airport", ["origin"])], timedelta(hours=3),
+    ...                    ["temp"], FileSource(repo / "w.parquet", "time_hour"))
+    >>> rows = pd.DataFrame({"origin": ["JFK"], "event_timestamp": pd.to_datetime(["2013-01-01 05:30"])})
+    >>> out = feast_features([view], rows, ["weather:temp"], moments=[pd.Timestamp("2013-01-01 07:00")],
+    ...                      entity_rows=[{"origin": "JFK"}])
+    >>> out.historical["temp"].tolist(), out.online["temp"].tolist()
+    ([30.0], [31.0])
+    """
+    if not isinstance(views, (list, tuple)) or not views or not all(isinstance(v, FeatureView) for v in views):
+        raise TypeError("views must be a non-empty list of labutils.featurestore.FeatureView objects.")
+    _check_name("timestamp_col", timestamp_col)
+    if isinstance(moments, (str, datetime)) or not isinstance(moments, (list, tuple)):
+        raise TypeError(f"moments must be a list of tz-naive datetimes, got {moments!r}.")
+    times = [_check_time("each moment", m) for m in moments]
+    if any(b <= a for a, b in zip(times, times[1:])):
+        raise ValueError(f"moments must be strictly ascending, got {[str(t) for t in times]}.")
+    if bool(times) != (entity_rows is not None):
+        raise ValueError("pass entity_rows together with moments (what to read online at each moment), or neither.")
+    with tempfile.TemporaryDirectory(prefix="feast_bridge_") as tmp:
+        work = Path(tmp)
+        check = FeatureStore(work)
+        check.apply(list(views))
+        wanted = check._resolve(features)
+        used = [check._views[name] for name in wanted]
+        keys = tuple(dict.fromkeys(k for v in used for k in v.join_keys))
+        _check_frame("entity_df", entity_df, (*keys, timestamp_col))
+        _check_timestamps(f"entity_df[{timestamp_col!r}]", entity_df[timestamp_col])
+        if timestamp_col != "event_timestamp" and "event_timestamp" in entity_df.columns:
+            raise ValueError("entity_df has a column 'event_timestamp' besides timestamp_col; rename one of them.")
+        if entity_rows is not None:
+            if not isinstance(entity_rows, (list, tuple)) or not entity_rows or not all(
+                    isinstance(r, dict) for r in entity_rows):
+                raise TypeError("entity_rows must be a non-empty list of dicts of join-key values.")
+            _check_frame("entity_rows", pd.DataFrame(list(entity_rows)), keys)
+        categorical = {k: str for k in keys if isinstance(entity_df[k].dtype, pd.CategoricalDtype)}
+        (entity_df.astype(categorical).rename(columns={timestamp_col: "event_timestamp"})
+         .to_parquet(work / "entity_df.parquet", index=False))
+        pd.DataFrame(list(entity_rows or [dict.fromkeys(keys, "")])).to_parquet(work / "entity_rows.parquet",
+                                                                                  index=False)
+        spec = _feast_spec(used, features, times)
+        for view in used:
+            shutil.copyfile(view.source.path, work / f"{view.name}.parquet")
+        (work / "spec.json").write_text(json.dumps(spec))
+        env = {**os.environ, "FEAST_USAGE": "False", "PYTHONWARNINGS": "ignore"}
+        done = subprocess.run([str(_feast_python(python)), str(_BRIDGE), str(work)], capture_output=True,
+                              text=True, timeout=timeout, env=env, cwd=work)
+        if done.returncode != 0:
+            log = (work / "feast.log").read_text()[-2000:] if (work / "feast.log").is_file() else ""
+            raise RuntimeError(f"Feast failed (exit {done.returncode}):\n{done.stderr[-4000:]}"
+                               + (f"\nFeast's log ends with:\n{log}" if log else ""))
+        result = json.loads((work / "result.json").read_text())
+        historical = pd.read_parquet(work / "historical.parquet")
+        kept = pd.read_parquet(work / "per_view.parquet")
+        online = pd.read_parquet(work / "online.parquet") if times else pd.DataFrame()
+    if historical.empty:
+        raise RuntimeError("Feast's get_historical_features returned no rows. Its file offline store drops a row "
+                           "whose key has values but none within the TTL, and keeps one row per key and timestamp: "
+                           "check that entity_df's keys and times overlap the sources.")
+    if times and online.empty:
+        raise RuntimeError("Feast's get_online_features returned no rows for entity_rows.")
+    if len(kept) != len(entity_df):
+        raise RuntimeError(f"Feast's per-view answer has {len(kept)} rows for {len(entity_df)} entity rows.")
+    names = {"event_timestamp": timestamp_col}
+    registry = pd.DataFrame(result["registry"]).set_index("name")
+    return FeastResult(historical.rename(columns=names), kept.rename(columns=names).set_index(entity_df.index),
+                       online, result["repo_source"], registry, result["feast_version"])
+
+
+def describe_views(views: list[FeatureView]) -> pd.DataFrame:
+    """The feature views as text, one row per view: the table :attr:`FeastResult.registry` holds for Feast's.
+
+    Examples
+    --------
+    >>> view = FeatureView("weather", [Entity("airport", ["origin"])], timedelta(hours=3),
+    ...                    ["temp", "visib"], FileSource("w.parquet", "time_hour"))
+    >>> describe_views([view]).loc["weather"].tolist()
+    ['origin', '3:00:00', 'temp, visib', 'time_hour']
+    """
+    if not isinstance(views, (list, tuple)) or not views or not all(isinstance(v, FeatureView) for v in views):
+        raise TypeError("views must be a non-empty list of FeatureView objects.")
+    rows = [{"name": v.name, "join_keys": ", ".join(v.join_keys), "ttl": str(v.ttl),
+             "features": ", ".join(v.schema), "timestamp_field": v.source.timestamp_field}
+            for v in sorted(views, key=lambda v: v.name)]
+    return pd.DataFrame(rows).set_index("name")
