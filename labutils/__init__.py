@@ -40,6 +40,8 @@ Each module belongs to the chapter that introduces it:
   SPRT, a declared decision rule ("Online experiments").
 * :mod:`labutils.pipeline` — the flights model's release: validated configs, data contract, train,
   evaluate, a gate before promotion, registry approvals and lineage ("MLOps and CI/CD").
+* :mod:`labutils.design` — capacity estimates computed in code, architecture diagrams drawn offline
+  ("How to design an ML system").
 * :mod:`labutils.drift` — PSI, drift reports, Page–Hinkley ("Monitoring, drift and retraining").
 * :mod:`labutils.scaling` — partitioned parquet scoring for Dask ("Scaling out with Dask").
 * :mod:`labutils.leakage` — leakage screening and time-based splits ("Data leakage").
@@ -57,7 +59,7 @@ image needs only the serving stack (no plotting, fairness or validation packages
 import importlib
 from typing import Any
 
-_MODULES = ("benchmark", "claims", "clustering", "datasets", "deep", "deployment", "drift",
+_MODULES = ("benchmark", "claims", "clustering", "datasets", "deep", "deployment", "design", "drift",
             "eda", "erroranalysis", "evaluation", "experiments", "fairness", "features", "featurestore",
             "leakage", "mlops", "modelcard", "models", "optim", "pipeline", "plotting", "protocol",
             "regression", "scaling", "serving", "stats", "tracking", "validation")
