@@ -91,6 +91,17 @@ def test_glued_names_are_claimed(md):
     assert cited <= claimed | facts, f"cited but never claimed or glued: {sorted(cited - claimed - facts)}"
 
 
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
+def test_glued_values_are_plain_numbers_or_text(md):
+    "chapter: no glued value is a numpy scalar's repr (np.float64(...)), which {glue:text} cannot format"
+    cells = json.loads(md.with_suffix(".ipynb").read_text())["cells"]
+    reprs = [(o["metadata"]["scrapbook"]["name"], o["data"]["application/papermill.record/text/plain"])
+             for c in cells for o in c.get("outputs", [])
+             if "scrapbook" in o.get("metadata", {}) and "application/papermill.record/text/plain" in o.get("data", {})
+             and re.match(r"np\.\w+\(", o["data"]["application/papermill.record/text/plain"])]
+    assert not reprs, f"glue these as float() or int(): {reprs}"
+
+
 def test_requirements_are_exact_pins():
     "requirements.txt: every line is an exact pin, and never plain xgboost"
     lines = [l.strip() for l in (ROOT / "requirements.txt").read_text().splitlines()]
