@@ -23,7 +23,7 @@ from sklearn.metrics import brier_score_loss, roc_auc_score
 from .claims import record
 from .evaluation import _labels_and_scores, bootstrap_ci, expected_calibration_error
 
-__all__ = ["SELECTION_DATA", "score_test", "select"]
+__all__ = ["SELECTION_DATA", "record_test_read", "score_test", "select"]
 
 #: The data a choice may be made on.
 SELECTION_DATA = ("train", "valid", "train-cv")
@@ -137,7 +137,26 @@ def score_test(
     metrics = {"auc": roc_auc_score, "ece": expected_calibration_error, "brier": brier_score_loss}
     rows = {name: bootstrap_ci(y, prob, fn, groups=groups, n_resamples=n_resamples, confidence=confidence,
                                seed=seed) for name, fn in metrics.items()}
-    _reads[model] = _reads.get(model, 0) + 1
-    record(f"_protocol.test.{_SLUG.sub('_', model)}.{_reads[model]}", len(y), kind="protocol", event="test",
-           model=model, read=_reads[model])
+    record_test_read(model, len(y))
     return pd.DataFrame(rows, index=["estimate", "low", "high"]).T
+
+
+def record_test_read(model: str, n_rows: int) -> int:
+    """Record one read of the test period by ``model`` for the "Protocol" page; returns its read number.
+
+    :func:`score_test` calls it; a chapter that scores the test period with
+    another metric (a forecast's MAE, say) calls it itself, so that a second
+    look at the test period shows up as read 2.
+
+    Examples
+    --------
+    >>> record_test_read("protocol demo", 120) >= 1
+    True
+    """
+    model = _label("model", model)
+    if isinstance(n_rows, bool) or not isinstance(n_rows, int) or n_rows < 1:
+        raise ValueError(f"n_rows must be the positive number of test rows read, got {n_rows!r}.")
+    _reads[model] = _reads.get(model, 0) + 1
+    record(f"_protocol.test.{_SLUG.sub('_', model)}.{_reads[model]}", n_rows, kind="protocol", event="test",
+           model=model, read=_reads[model])
+    return _reads[model]

@@ -55,3 +55,15 @@ def test_score_test_rejects_bad_input(kwargs, error, match):
             "groups": np.arange(40) // 4, "n_resamples": 10, **kwargs}
     with pytest.raises(error, match=match):
         score_test(**args)
+
+
+def test_record_test_read_counts_reads_and_refuses_bad_input():
+    "record_test_read: each read of the same model gets the next number; empty names and row counts are refused"
+    from labutils.protocol import record_test_read
+
+    first = record_test_read("a model read twice", 10)
+    assert record_test_read("a model read twice", 10) == first + 1
+    with pytest.raises(ValueError, match="non-empty string"):
+        record_test_read(" ", 10)
+    with pytest.raises(ValueError, match="positive number of test rows"):
+        record_test_read("m", 0)
