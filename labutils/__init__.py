@@ -42,6 +42,14 @@ Each module belongs to the chapter that introduces it:
   evaluate, a gate before promotion, registry approvals and lineage ("MLOps and CI/CD").
 * :mod:`labutils.design` — capacity estimates computed in code, architecture diagrams drawn offline
   ("How to design an ML system").
+* :mod:`labutils.forecasting` — hourly demand from sales, point-in-time lags, rolling-origin backtests,
+  seasonal-naive/ETS/LightGBM forecasters, rolling conformal intervals, the newsvendor staffing plan
+  ("Case study: demand forecasting for staffing").
+* :mod:`labutils.fraud` — card transactions with fraud rings and delayed chargebacks, streaming features
+  that run the same offline and online, precision at capacity ("Case study: real-time fraud detection").
+* :mod:`labutils.recsys` — MovieLens loaded offline and verified, a point-in-time replay of requests,
+  co-occurrence retrieval, ranking features, Recall@k/NDCG@k/MAP@k with paired user-clustered
+  intervals, coverage and popularity bias ("Case study: movie recommendations").
 * :mod:`labutils.drift` — PSI, drift reports, Page–Hinkley ("Monitoring, drift and retraining").
 * :mod:`labutils.scaling` — partitioned parquet scoring for Dask ("Scaling out with Dask").
 * :mod:`labutils.leakage` — leakage screening and time-based splits ("Data leakage").
@@ -61,8 +69,8 @@ from typing import Any
 
 _MODULES = ("benchmark", "claims", "clustering", "datasets", "deep", "deployment", "design", "drift",
             "eda", "erroranalysis", "evaluation", "experiments", "fairness", "features", "featurestore",
-            "leakage", "mlops", "modelcard", "models", "optim", "pipeline", "plotting", "protocol",
-            "regression", "scaling", "serving", "stats", "tracking", "validation")
+            "forecasting", "fraud", "leakage", "mlops", "modelcard", "models", "optim", "pipeline",
+            "plotting", "protocol", "recsys", "regression", "scaling", "serving", "stats", "tracking", "validation")
 _RUNTIME = ("BUDGET_CPU_SECONDS", "BUDGET_MIB", "THREAD_VARIABLES", "over_budget", "report_resources", "setup")
 
 __all__ = sorted(_MODULES + _RUNTIME)
