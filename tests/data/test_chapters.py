@@ -102,6 +102,14 @@ def test_glued_values_are_plain_numbers_or_text(md):
     assert not reprs, f"glue these as float() or int(): {reprs}"
 
 
+@pytest.mark.parametrize("md", CHAPTERS, ids=lambda p: p.stem)
+def test_currency_before_a_glued_number_is_escaped(md):
+    "chapter: a dollar sign before {glue:text} is written \\$, or dollarmath reads the glue as math"
+    prose = re.sub(r"```\{code-cell\}.*?```", "", md.read_text(), flags=re.S)
+    bare = re.findall(r"(?<![\\$])\$\{glue:", prose)
+    assert not bare, f"{len(bare)} unescaped '$' before a glued number: write \\${{glue:text}}`...`"
+
+
 def test_requirements_are_exact_pins():
     "requirements.txt: every line is an exact pin, and never plain xgboost"
     lines = [l.strip() for l in (ROOT / "requirements.txt").read_text().splitlines()]
