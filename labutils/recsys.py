@@ -25,6 +25,7 @@ import pandas as pd
 
 from ._checks import check_int
 from .datasets import _package_dir, _verified
+from .stats import bootstrap_ci
 
 __all__ = [
     "FEATURES",
@@ -473,12 +474,9 @@ def paired_user_diff(metric_a: object, metric_b: object, *, n_resamples: int = 2
     n_resamples = check_int("n_resamples", n_resamples, low=2)
     if isinstance(confidence, bool) or not isinstance(confidence, numbers.Real) or not 0 < confidence < 1:
         raise ValueError(f"confidence must be strictly between 0 and 1, got {confidence!r}.")
-    rng = np.random.default_rng(check_int("seed", seed, low=0))
     d = a - b
-    draws = d[rng.integers(0, len(d), size=(n_resamples, len(d)))].mean(axis=1)
-    alpha = (1 - confidence) / 2
-    low, high = np.quantile(draws, [alpha, 1 - alpha])
-    return float(d.mean()), float(low), float(high)
+    low, high = bootstrap_ci(d, confidence=confidence, n_resamples=n_resamples, seed=seed)
+    return float(d.mean()), low, high
 
 
 def coverage(recommended: Sequence[Sequence[int]], n_items: int) -> float:
